@@ -1,0 +1,41 @@
+// The only place a failure becomes a response: every error leaves as `{error, error_description}`
+// with its catalog status. Anything unexpected is logged with the request id and answered
+// `server_error` without internals.
+import type { FastifyError, FastifyPluginAsync } from 'fastify'
+import fp from 'fastify-plugin'
+import { OAuthError, oauthError } from '../src/errors.js'
+import { toOAuthError } from '../src/validation.js'
+
+/** Fastify's own request errors, as the catalog names them. */
+const fastifyErrors: Record<string, Parameters<typeof oauthError>[0]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_content_type',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
+}
+
+function classify (error: FastifyError): OAuthError | undefined {
+  if (error instanceof OAuthError) return error
+  if (error.validation) return toOAuthError(error.validation as any)
+  const known = error.code && fastifyErrors[error.code]
+  if (known) return oauthError(known)
+  // The JSON parser's own failure (a SyntaxError carrying status 400).
+  if (error instanceof SyntaxError && error.statusCode === 400) return oauthError('malformed_json')
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return oauthError('bad_request', {}, { cause: error })
+  return undefined
+}
+
+const errorHandler: FastifyPluginAsync = async (app) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const known = classify(error)
+    if (known) {
+      if (known.cause) request.log.info({ err: known.cause, error: known.body.error }, 'request refused')
+      return reply.code(known.statusCode).headers(known.headers).send(known.body)
+    }
+    request.log.error({ err: error }, 'unexpected error')
+    const failure = oauthError('server_error', { request_id: String(request.id) })
+    return reply.code(failure.statusCode).send(failure.body)
+  })
+}
+
+export default fp(errorHandler, { name: 'tollgate-error-handler' })

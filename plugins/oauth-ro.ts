@@ -1,0 +1,44 @@
+// POST /oauth/ro: Auth0's legacy resource-owner endpoint. It checks what every grant shares
+// (body shape, client, grant allowed), then hands the request to the grant's own module.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { oauthError } from '../src/errors.js'
+import { parseScopes } from '../src/grants/types.js'
+import { toOAuthError } from '../src/validation.js'
+import { OAuthRoBody } from '../schemas/oauth-ro.js'
+import { TokenResponse } from '../schemas/token-response.js'
+
+/** The grants this legacy endpoint serves; the others are /oauth/token's. */
+const RO_GRANTS = new Set(['password', 'urn:ietf:params:oauth:grant-type:jwt-bearer'])
+
+const oauthRo: FastifyPluginAsyncTypebox = async (app) => {
+  const { store, grants } = app.tollgate
+
+  app.post('/oauth/ro', {
+    schema: { body: OAuthRoBody, response: { 200: TokenResponse } },
+    // A request without a body is a request with no parameters: it gets "missing client_id parameter".
+    preValidation: async (request) => { request.body ??= {} as any },
+  }, async (request, reply) => {
+    const { client_id: clientId, grant_type: grantType, scope } = request.body
+    const grant = RO_GRANTS.has(grantType) ? grants.get(grantType) : undefined
+    if (!grant) throw oauthError('unsupported_grant_type', { grant_type: grantType })
+    const validGrantBody = request.compileValidationSchema(grant.bodySchema)
+    if (!validGrantBody(request.body)) throw toOAuthError(validGrantBody.errors ?? [])
+
+    const client = await store.clientById(request.tenant.id, clientId)
+    if (!client) throw oauthError('invalid_client')
+    if (!client.grantTypes.includes(grantType)) throw oauthError('grant_not_allowed', { grant_type: grantType })
+
+    const tokens = await grant.handle({
+      tenant: request.tenant,
+      issuer: request.issuer,
+      client,
+      scopes: parseScopes(scope),
+      body: request.body,
+      ip: request.ip,
+    })
+    reply.header('cache-control', 'no-store').header('pragma', 'no-cache')
+    return tokens
+  })
+}
+
+export default oauthRo

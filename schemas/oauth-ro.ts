@@ -1,0 +1,18 @@
+// Request bodies of POST /oauth/ro. The route checks what every grant shares; each grant then checks
+// its own fields. Field order in `required` is the order in which missing fields are reported.
+// Unknown fields are allowed: the SDKs send more than a grant reads (e.g. id_token on the password grant).
+import { Type } from '@sinclair/typebox'
+
+export const OAuthRoBody = Type.Object({
+  client_id: Type.String(),
+  grant_type: Type.String(),
+  scope: Type.Optional(Type.String()),
+})
+
+export const PasswordGrantBody = Type.Object({
+  username: Type.String(),
+  password: Type.String(),
+  connection: Type.String(),
+  device: Type.Optional(Type.String()),
+  id_token: Type.Optional(Type.String()),
+})

@@ -1,0 +1,79 @@
+// The provisioning file that `tollgate apply` loads: tenants with their connections, clients and
+// users, declared as they should be. `tollgate schema` prints it as JSON Schema.
+import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox'
+import { STRATEGIES } from '../src/strategies/index.js'
+import { SIGNING_ALGORITHMS } from '../src/tokens/keys.js'
+
+export const GRANT_TYPES = [
+  'password',
+  'http://auth0.com/oauth/grant-type/password-realm',
+  'urn:ietf:params:oauth:grant-type:jwt-bearer',
+  'refresh_token',
+  'client_credentials',
+  'http://auth0.com/oauth/grant-type/passwordless/otp',
+] as const
+
+const literals = <T extends string>(values: readonly T[]): TUnion<TLiteral<T>[]> =>
+  Type.Union(values.map((v) => Type.Literal(v)))
+
+/** Metadata objects: any JSON, but no key may contain a dot. */
+const Metadata = Type.Record(Type.String({ pattern: '^[^.]+$' }), Type.Unknown(), {
+  description: 'Free-form JSON object; keys may not contain "."',
+})
+
+export const ProvisionedConnection = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 128 }),
+  strategy: literals(STRATEGIES),
+  enabled_clients: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+  options: Type.Optional(Type.Object({
+    login_url: Type.Optional(Type.String({ pattern: '^https?://' })),
+  }, { additionalProperties: false })),
+}, { additionalProperties: false })
+
+export const ProvisionedClient = Type.Object({
+  client_id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._-]+$' }),
+  name: Type.String({ minLength: 1 }),
+  type: literals(['spa', 'native', 'machine'] as const),
+  grant_types: Type.Array(literals(GRANT_TYPES)),
+  web_origins: Type.Optional(Type.Array(Type.String({ pattern: '^https?://' }))),
+  client_secret: Type.Optional(Type.String({ minLength: 16, description: 'Given in clear; stored as a hash' })),
+  require_email_verified: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false })
+
+export const ProvisionedUser = Type.Object({
+  connection: Type.String({ minLength: 1 }),
+  user_id: Type.Optional(Type.String({ minLength: 1, description: 'Stable id (the tokens\' sub); generated if absent' })),
+  email: Type.Optional(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' })),
+  username: Type.Optional(Type.String({ pattern: '^[^@\\s]+$' })),
+  phone_number: Type.Optional(Type.String({ pattern: '^\\+[0-9]{1,15}$' })),
+  email_verified: Type.Optional(Type.Boolean()),
+  password: Type.Optional(Type.String({ minLength: 1, description: 'Given in clear; hashed with argon2id on load' })),
+  password_hash: Type.Optional(Type.String({ pattern: '^\\$argon2(id|i|d)\\$', description: 'An existing argon2 hash, kept as it is' })),
+  blocked: Type.Optional(Type.Boolean()),
+  name: Type.Optional(Type.String()),
+  nickname: Type.Optional(Type.String()),
+  picture: Type.Optional(Type.String()),
+  given_name: Type.Optional(Type.String()),
+  family_name: Type.Optional(Type.String()),
+  user_metadata: Type.Optional(Metadata),
+  app_metadata: Type.Optional(Metadata),
+}, { additionalProperties: false })
+
+export const ProvisionedTenant = Type.Object({
+  name: Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64 }),
+  hosts: Type.Array(Type.String({ minLength: 1 }), { description: 'Host headers served by this tenant, with or without port' }),
+  default: Type.Optional(Type.Boolean({ description: 'Serves requests whose host no tenant lists' })),
+  public_url: Type.Optional(Type.String({ pattern: '^https?://[^/]+/$', description: 'Issuer URL, with its trailing slash' })),
+  signing_alg: Type.Optional(literals(SIGNING_ALGORITHMS)),
+  connections: Type.Array(ProvisionedConnection, { default: [] }),
+  clients: Type.Array(ProvisionedClient, { default: [] }),
+  users: Type.Array(ProvisionedUser, { default: [] }),
+}, { additionalProperties: false })
+
+export const ProvisioningFile = Type.Object({
+  $schema: Type.Optional(Type.String()),
+  tenants: Type.Array(ProvisionedTenant),
+}, { additionalProperties: false, $id: 'https://tollgate.dev/schemas/provisioning.json', title: 'Tollgate provisioning file' })
+
+export type ProvisioningDocument = Static<typeof ProvisioningFile>
+export type ProvisionedUserEntry = Static<typeof ProvisionedUser>

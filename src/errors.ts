@@ -1,0 +1,88 @@
+// The error catalog: every failure Tollgate documents, by a stable key.
+// Code throws by key (`throw oauthError('missing_username')`); the error handler plugin is the only
+// place that turns an OAuthError into a response. Descriptions are public and fixed; detail that
+// helps an operator goes to the log (`cause`), never to the client.
+
+interface CatalogEntry {
+  status: number
+  error: string
+  /** A fixed text, or a template filled from the params given at the throw site. */
+  description: string | ((params: Record<string, string>) => string)
+}
+
+const entry = (status: number, error: string, description: CatalogEntry['description']): CatalogEntry =>
+  ({ status, error, description })
+
+export const catalog = {
+  // Request shape (seed 003, "All grant types" and the password grant).
+  // "missing client_id parameter", "missing username parameter", ... one entry for every field.
+  missing_parameter: entry(400, 'invalid_request', (p) => `missing ${p.name} parameter`),
+  // "scope parameter must be a string", and the same for every other field.
+  parameter_not_string: entry(400, 'invalid_request', (p) => `${p.name} parameter must be a string`),
+  body_not_object: entry(400, 'invalid_request', 'The request body must be a JSON object.'),
+  unsupported_grant_type: entry(400, 'unsupported_grant_type', (p) => `Unsupported grant type: ${p.grant_type}`),
+
+  // Connections.
+  strategy_not_supported: entry(400, 'invalid_request', 'specified strategy does not support requested operation'),
+  connection_not_found: entry(400, 'invalid_request', 'the connection was not found'),
+  connection_disabled: entry(400, 'invalid_request', 'the connection was disabled'),
+  connection_not_configured: entry(400, 'invalid_request',
+    'The connection is not yet configured: it has no login URL for its user store.'),
+  connection_not_found_for_tenant: entry(400, 'invalid_request',
+    (p) => `the connection was not found for tenant ${p.tenant}`),
+  dotted_fields: entry(400, 'invalid_request',
+    (p) => `Fields with "." are not allowed, please remove all dotted fields. Example: ${p.field}`),
+  connection_unavailable: entry(503, 'temporarily_unavailable',
+    'The connection\'s user store did not answer. Try again later.'),
+
+  // Credentials and users.
+  invalid_user_password: entry(401, 'invalid_user_password', 'Wrong email or password.'),
+  user_blocked: entry(401, 'unauthorized', 'user is blocked'),
+  email_not_verified: entry(403, 'access_denied', 'Please verify your email before logging in.'),
+
+  // Clients.
+  invalid_client: entry(403, 'unauthorized_client', 'invalid client'),
+  grant_not_allowed: entry(403, 'unauthorized_client', (p) => `Grant type '${p.grant_type}' not allowed for the client.`),
+
+  // Tenants.
+  unknown_tenant: entry(400, 'invalid_request', 'no tenant is configured for this host'),
+
+  // HTTP level (seeds 000 to 002).
+  not_found: entry(404, 'not_found', 'The requested endpoint does not exist.'),
+  method_not_allowed: entry(405, 'method_not_allowed', (p) => `The ${p.method} method is not allowed on ${p.path}.`),
+  malformed_json: entry(400, 'invalid_request', 'The request body is not valid JSON.'),
+  unsupported_content_type: entry(400, 'invalid_request',
+    'The request body must be application/json or application/x-www-form-urlencoded.'),
+  body_too_large: entry(400, 'invalid_request', 'The request body is too large.'),
+  bad_request: entry(400, 'invalid_request', 'The request could not be understood.'),
+  server_error: entry(500, 'server_error', (p) => `An internal error occurred. Reference: ${p.request_id}`),
+} satisfies Record<string, CatalogEntry>
+
+export type ErrorKey = keyof typeof catalog
+
+export interface ErrorBody {
+  error: string
+  error_description: string
+}
+
+export class OAuthError extends Error {
+  readonly key: ErrorKey
+  readonly statusCode: number
+  readonly body: ErrorBody
+  readonly headers: Record<string, string>
+
+  constructor (key: ErrorKey, params: Record<string, string> = {}, options: { headers?: Record<string, string>, cause?: unknown } = {}) {
+    const { status, error, description } = catalog[key]
+    const text = typeof description === 'function' ? description(params) : description
+    super(text, { cause: options.cause })
+    this.name = 'OAuthError'
+    this.key = key
+    this.statusCode = status
+    this.body = { error, error_description: text }
+    this.headers = options.headers ?? {}
+  }
+}
+
+export function oauthError (key: ErrorKey, params?: Record<string, string>, options?: { headers?: Record<string, string>, cause?: unknown }): OAuthError {
+  return new OAuthError(key, params, options)
+}

@@ -1,0 +1,174 @@
+// `tollgate apply`: makes the store hold what a provisioning file declares. All of it is checked
+// before anything is written, and it is written in one transaction: a bad file changes nothing.
+// Applying the same file twice changes nothing the second time.
+import { Value } from '@sinclair/typebox/value'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { isDeepStrictEqual } from 'node:util'
+import { ProvisioningFile, type ProvisionedUserEntry, type ProvisioningDocument } from '../../schemas/provisioning.js'
+import type { PasswordHasher } from '../security/password-hasher.js'
+import { sha256Hex } from '../security/secrets.js'
+import type { Client, Connection, ProvisioningStore, Store, Tenant, User } from '../store/port.js'
+import { generateSigningKey, type SigningAlgorithm } from '../tokens/keys.js'
+
+export class ProvisioningError extends Error {
+  constructor (readonly path: string, message: string) {
+    super(`${path}: ${message}`)
+  }
+}
+
+export interface ApplyReport {
+  created: number
+  updated: number
+  unchanged: number
+}
+
+/** Checks a parsed file against the schema and its own references; throws naming the bad path. */
+export function checkDocument (input: unknown): ProvisioningDocument {
+  const withDefaults = Value.Default(ProvisioningFile, structuredClone(input))
+  const [first] = Value.Errors(ProvisioningFile, withDefaults)
+  if (first) throw new ProvisioningError(first.path || '/', first.message)
+  const doc = withDefaults as ProvisioningDocument
+  const seenHosts = new Map<string, string>()
+  doc.tenants.forEach((tenant, t) => {
+    for (const host of tenant.hosts) {
+      const other = seenHosts.get(host.toLowerCase())
+      if (other) throw new ProvisioningError(`/tenants/${t}/hosts`, `host ${host} is already served by tenant ${other}`)
+      seenHosts.set(host.toLowerCase(), tenant.name)
+    }
+    const clientIds = new Set(tenant.clients.map((c) => c.client_id))
+    const connectionNames = new Set(tenant.connections.map((c) => c.name))
+    tenant.connections.forEach((connection, c) => {
+      connection.enabled_clients.forEach((clientId, i) => {
+        if (!clientIds.has(clientId)) {
+          throw new ProvisioningError(`/tenants/${t}/connections/${c}/enabled_clients/${i}`, `no client ${clientId} in this tenant`)
+        }
+      })
+    })
+    tenant.users.forEach((user, u) => {
+      const path = `/tenants/${t}/users/${u}`
+      if (!connectionNames.has(user.connection)) throw new ProvisioningError(`${path}/connection`, `no connection ${user.connection} in this tenant`)
+      if (!user.email && !user.username && !user.phone_number) throw new ProvisioningError(path, 'a user needs an email, a username or a phone_number')
+      if (user.password !== undefined && user.password_hash !== undefined) throw new ProvisioningError(path, 'give password or password_hash, not both')
+    })
+  })
+  return doc
+}
+
+export async function applyDocument (store: Store, hasher: PasswordHasher, input: unknown): Promise<ApplyReport> {
+  const doc = checkDocument(input)
+  const report: ApplyReport = { created: 0, updated: 0, unchanged: 0 }
+  const count = (before: unknown, after: unknown) => {
+    if (before === undefined) report.created++
+    else if (isDeepStrictEqual(before, after)) report.unchanged++
+    else report.updated++
+    return !isDeepStrictEqual(before, after)
+  }
+
+  await store.transaction(async (tx) => {
+    for (const [t, entry] of doc.tenants.entries()) {
+      const path = `/tenants/${t}`
+      const existing = await tx.tenantByName(entry.name)
+      const tenant: Tenant = {
+        id: existing?.id ?? randomUUID(),
+        name: entry.name,
+        isDefault: entry.default ?? false,
+        publicUrl: entry.public_url ?? null,
+        signingAlg: entry.signing_alg ?? 'RS256',
+      }
+      const taken = await tx.hostsOfOtherTenants(tenant.id, entry.hosts)
+      if (taken.length > 0) throw new ProvisioningError(`${path}/hosts`, `host ${taken[0]} is already served by another tenant`)
+      const hosts = [...entry.hosts].map((h) => h.toLowerCase()).sort()
+      if (count(existing && { ...existing, hosts: await hostsOf(tx, existing) }, { ...tenant, hosts })) await tx.upsertTenant(tenant, hosts)
+
+      if ((await tx.signingKeys(tenant.id)).length === 0) {
+        await tx.insertSigningKey(generateSigningKey(tenant.id, tenant.signingAlg as SigningAlgorithm))
+      }
+
+      const connectionIds = new Map<string, string>()
+      for (const c of entry.connections) {
+        const before = await tx.connectionByName(tenant.id, c.name)
+        const connection: Connection = {
+          id: before?.id ?? randomUUID(),
+          tenantId: tenant.id,
+          name: c.name,
+          strategy: c.strategy,
+          enabledClients: c.enabled_clients,
+          options: c.options ?? {},
+        }
+        connectionIds.set(c.name, connection.id)
+        if (count(before, connection)) await tx.upsertConnection(connection)
+      }
+
+      for (const [i, c] of entry.clients.entries()) {
+        const owner = await tx.tenantIdOfClient(c.client_id)
+        if (owner !== undefined && owner !== tenant.id) {
+          throw new ProvisioningError(`${path}/clients/${i}/client_id`, `client ${c.client_id} belongs to another tenant`)
+        }
+        const before = await tx.clientById(tenant.id, c.client_id)
+        const client: Client = {
+          clientId: c.client_id,
+          tenantId: tenant.id,
+          name: c.name,
+          type: c.type,
+          grantTypes: c.grant_types,
+          webOrigins: c.web_origins ?? [],
+          secretHash: c.client_secret === undefined ? null : sha256Hex(c.client_secret),
+          requireEmailVerified: c.require_email_verified ?? false,
+        }
+        if (count(before, client)) await tx.upsertClient(client)
+      }
+
+      for (const u of entry.users) {
+        const connectionId = connectionIds.get(u.connection)!
+        const before = await tx.userByLogin(connectionId, u.email ?? u.username ?? u.phone_number!)
+        const user = await provisionedUser(hasher, tenant.id, connectionId, u, before)
+        if (before === undefined) {
+          report.created++
+          await tx.insertUser(user)
+        } else if (isDeepStrictEqual({ ...before, updatedAt: 0 }, { ...user, updatedAt: 0 })) {
+          report.unchanged++
+        } else {
+          report.updated++
+          await tx.updateUser(user)
+        }
+      }
+    }
+  })
+  return report
+}
+
+async function hostsOf (tx: ProvisioningStore, tenant: Tenant): Promise<string[]> {
+  return (await tx.hostsOfTenant(tenant.id)).sort()
+}
+
+async function provisionedUser (hasher: PasswordHasher, tenantId: string, connectionId: string,
+  u: ProvisionedUserEntry, before: User | undefined): Promise<User> {
+  const now = Math.floor(Date.now() / 1000)
+  let passwordHash = before?.passwordHash ?? null
+  if (u.password_hash !== undefined) {
+    passwordHash = u.password_hash
+  } else if (u.password !== undefined) {
+    // Keep the stored hash when it already matches, so that applying again changes nothing.
+    const matches = passwordHash !== null && await hasher.verify(passwordHash, u.password)
+    if (!matches) passwordHash = await hasher.hash(u.password)
+  }
+  const profile = Object.fromEntries(
+    (['name', 'nickname', 'picture', 'given_name', 'family_name'] as const)
+      .filter((k) => u[k] !== undefined).map((k) => [k, u[k]]))
+  return {
+    id: before?.id ?? u.user_id ?? `auth0|${randomBytes(12).toString('hex')}`,
+    tenantId,
+    connectionId,
+    email: u.email?.toLowerCase() ?? null,
+    username: u.username ?? null,
+    phoneNumber: u.phone_number ?? null,
+    emailVerified: u.email_verified ?? false,
+    passwordHash,
+    blocked: u.blocked ?? false,
+    profile,
+    userMetadata: u.user_metadata ?? {},
+    appMetadata: u.app_metadata ?? {},
+    createdAt: before?.createdAt ?? now,
+    updatedAt: now,
+  }
+}

@@ -1,0 +1,133 @@
+// The storage port: what the rest of Tollgate may ask of a store, as narrow interfaces per need.
+// Adapters (SQLite now, PostgreSQL later) implement all of them; a grant depends only on the ones
+// it uses. No SQL exists outside src/store/.
+import type { JsonWebKey } from 'node:crypto'
+
+export interface Tenant {
+  id: string
+  name: string
+  isDefault: boolean
+  publicUrl: string | null
+  signingAlg: string
+}
+
+export interface ConnectionOptions {
+  /** custom-database: where credentials are checked (POST {username, password}). */
+  login_url?: string
+}
+
+export interface Connection {
+  id: string
+  tenantId: string
+  name: string
+  strategy: string
+  enabledClients: string[]
+  options: ConnectionOptions
+}
+
+export interface Client {
+  clientId: string
+  tenantId: string
+  name: string
+  type: 'spa' | 'native' | 'machine'
+  grantTypes: string[]
+  webOrigins: string[]
+  secretHash: string | null
+  requireEmailVerified: boolean
+}
+
+export type JsonObject = Record<string, unknown>
+
+export interface User {
+  id: string
+  tenantId: string
+  connectionId: string
+  email: string | null
+  username: string | null
+  phoneNumber: string | null
+  emailVerified: boolean
+  passwordHash: string | null
+  blocked: boolean
+  profile: JsonObject
+  userMetadata: JsonObject
+  appMetadata: JsonObject
+  createdAt: number
+  updatedAt: number
+}
+
+export type KeyStatus = 'current' | 'previous'
+
+export interface SigningKey {
+  kid: string
+  tenantId: string
+  alg: string
+  privatePem: string
+  publicJwk: JsonWebKey & { kid: string, alg: string, use: string }
+  status: KeyStatus
+  createdAt: number
+}
+
+export interface RefreshTokenRecord {
+  id: string
+  tokenHash: string
+  familyId: string
+  tenantId: string
+  clientId: string
+  userId: string
+  device: string
+  scope: string
+  createdAt: number
+  expiresAt: number
+}
+
+export interface TenantDirectory {
+  tenantByHost (host: string): Promise<Tenant | undefined>
+  defaultTenant (): Promise<Tenant | undefined>
+}
+
+export interface ClientDirectory {
+  clientById (tenantId: string, clientId: string): Promise<Client | undefined>
+}
+
+export interface ConnectionDirectory {
+  connectionByName (tenantId: string, name: string): Promise<Connection | undefined>
+  /** Whether a connection of that name exists in some other tenant (for a precise error). */
+  connectionExistsElsewhere (tenantId: string, name: string): Promise<boolean>
+}
+
+export interface UserStore {
+  /** Finds a user of a connection by email (case-insensitive), username or phone number. */
+  userByLogin (connectionId: string, login: string): Promise<User | undefined>
+  userById (tenantId: string, userId: string): Promise<User | undefined>
+  insertUser (user: User): Promise<void>
+  updateUser (user: User): Promise<void>
+}
+
+export interface KeyStore {
+  /** The keys the tenant publishes, the current one first. */
+  signingKeys (tenantId: string): Promise<SigningKey[]>
+  insertSigningKey (key: SigningKey): Promise<void>
+}
+
+export interface RefreshTokenStore {
+  insertRefreshToken (token: RefreshTokenRecord): Promise<void>
+  refreshTokenByHash (tokenHash: string): Promise<(RefreshTokenRecord & { revokedAt: number | null }) | undefined>
+}
+
+/** What `tollgate apply` writes, always inside one transaction. */
+export interface ProvisioningStore extends TenantDirectory, ClientDirectory, ConnectionDirectory, UserStore, KeyStore {
+  tenantByName (name: string): Promise<Tenant | undefined>
+  upsertTenant (tenant: Tenant, hosts: string[]): Promise<void>
+  upsertConnection (connection: Connection): Promise<void>
+  upsertClient (client: Client): Promise<void>
+  /** The tenant a client_id belongs to, whichever it is (client ids are unique across tenants). */
+  tenantIdOfClient (clientId: string): Promise<string | undefined>
+  hostsOfTenant (tenantId: string): Promise<string[]>
+  /** Hosts already claimed by a tenant other than this one. */
+  hostsOfOtherTenants (tenantId: string, hosts: string[]): Promise<string[]>
+}
+
+export interface Store extends ProvisioningStore, RefreshTokenStore {
+  transaction<T> (work: (store: ProvisioningStore) => Promise<T>): Promise<T>
+  close (): Promise<void>
+}

@@ -1,0 +1,106 @@
+// The tables, as Kysely sees them. Types stay portable between SQLite and PostgreSQL:
+// flags are integers (0/1), structured values are JSON text, times are epoch seconds.
+import type { Generated, Selectable } from 'kysely'
+
+export interface TenantTable {
+  id: string
+  name: string
+  is_default: number
+  /** Configured issuer base URL (with trailing slash), or null to derive it from the request. */
+  public_url: string | null
+  signing_alg: string
+  created_at: number
+}
+
+export interface TenantHostTable {
+  host: string
+  tenant_id: string
+}
+
+export interface ConnectionTable {
+  id: string
+  tenant_id: string
+  name: string
+  strategy: string
+  /** JSON array of the client_ids this connection is enabled for. */
+  enabled_clients: string
+  /** JSON object of strategy options (e.g. login_url for custom-database). */
+  options: string
+  created_at: number
+}
+
+export interface ClientTable {
+  client_id: string
+  tenant_id: string
+  name: string
+  type: string
+  /** JSON array of grant type names. */
+  grant_types: string
+  /** JSON array of origins. */
+  web_origins: string
+  /** sha256 of the client secret, hex; null for public clients. */
+  secret_hash: string | null
+  require_email_verified: number
+  created_at: number
+}
+
+export interface UserTable {
+  id: string
+  tenant_id: string
+  connection_id: string
+  email: string | null
+  username: string | null
+  phone_number: string | null
+  email_verified: number
+  password_hash: string | null
+  blocked: number
+  /** JSON object: name, nickname, picture, given_name, family_name... */
+  profile: string
+  user_metadata: string
+  app_metadata: string
+  created_at: number
+  updated_at: number
+}
+
+export interface SigningKeyTable {
+  kid: string
+  tenant_id: string
+  alg: string
+  private_pem: string
+  /** JSON of the public JWK, as served in the JWKS. */
+  public_jwk: string
+  status: string
+  created_at: number
+}
+
+export interface RefreshTokenTable {
+  id: string
+  token_hash: string
+  family_id: string
+  tenant_id: string
+  client_id: string
+  user_id: string
+  device: string
+  scope: string
+  created_at: number
+  expires_at: number
+  revoked_at: number | null
+}
+
+export interface Database {
+  tenants: TenantTable
+  tenant_hosts: TenantHostTable
+  connections: ConnectionTable
+  clients: ClientTable
+  users: UserTable
+  signing_keys: SigningKeyTable
+  refresh_tokens: RefreshTokenTable
+}
+
+export type TenantRow = Selectable<TenantTable>
+export type ConnectionRow = Selectable<ConnectionTable>
+export type ClientRow = Selectable<ClientTable>
+export type UserRow = Selectable<UserTable>
+export type SigningKeyRow = Selectable<SigningKeyTable>
+// Generated is kept importable for adapters that add serial columns.
+export type { Generated }

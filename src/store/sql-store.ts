@@ -1,0 +1,211 @@
+// The storage port implemented once, with Kysely, for every SQL dialect Tollgate supports.
+// Queries here are written to run unchanged on SQLite and PostgreSQL; an adapter only supplies the
+// Kysely instance (see sqlite.ts).
+import type { Kysely, Selectable } from 'kysely'
+import type { ClientTable, ConnectionTable, Database, RefreshTokenTable, SigningKeyTable, TenantTable, UserTable } from './schema.js'
+import type { Client, Connection, ProvisioningStore, RefreshTokenRecord, SigningKey, Store, Tenant, User } from './port.js'
+
+const json = (text: string) => JSON.parse(text)
+
+const toTenant = (r: Selectable<TenantTable>): Tenant => ({
+  id: r.id, name: r.name, isDefault: r.is_default === 1, publicUrl: r.public_url, signingAlg: r.signing_alg,
+})
+
+const toConnection = (r: Selectable<ConnectionTable>): Connection => ({
+  id: r.id, tenantId: r.tenant_id, name: r.name, strategy: r.strategy,
+  enabledClients: json(r.enabled_clients), options: json(r.options),
+})
+
+const toClient = (r: Selectable<ClientTable>): Client => ({
+  clientId: r.client_id, tenantId: r.tenant_id, name: r.name, type: r.type as Client['type'],
+  grantTypes: json(r.grant_types), webOrigins: json(r.web_origins), secretHash: r.secret_hash,
+  requireEmailVerified: r.require_email_verified === 1,
+})
+
+const toUser = (r: Selectable<UserTable>): User => ({
+  id: r.id, tenantId: r.tenant_id, connectionId: r.connection_id, email: r.email, username: r.username,
+  phoneNumber: r.phone_number, emailVerified: r.email_verified === 1, passwordHash: r.password_hash,
+  blocked: r.blocked === 1, profile: json(r.profile), userMetadata: json(r.user_metadata),
+  appMetadata: json(r.app_metadata), createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
+})
+
+const fromUser = (u: User): UserTable => ({
+  id: u.id, tenant_id: u.tenantId, connection_id: u.connectionId, email: u.email?.toLowerCase() ?? null,
+  username: u.username, phone_number: u.phoneNumber, email_verified: u.emailVerified ? 1 : 0,
+  password_hash: u.passwordHash, blocked: u.blocked ? 1 : 0, profile: JSON.stringify(u.profile),
+  user_metadata: JSON.stringify(u.userMetadata), app_metadata: JSON.stringify(u.appMetadata),
+  created_at: u.createdAt, updated_at: u.updatedAt,
+})
+
+const toSigningKey = (r: Selectable<SigningKeyTable>): SigningKey => ({
+  kid: r.kid, tenantId: r.tenant_id, alg: r.alg, privatePem: r.private_pem, publicJwk: json(r.public_jwk),
+  status: r.status as SigningKey['status'], createdAt: Number(r.created_at),
+})
+
+const toRefreshToken = (r: Selectable<RefreshTokenTable>) => ({
+  id: r.id, tokenHash: r.token_hash, familyId: r.family_id, tenantId: r.tenant_id, clientId: r.client_id,
+  userId: r.user_id, device: r.device, scope: r.scope, createdAt: Number(r.created_at),
+  expiresAt: Number(r.expires_at), revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+})
+
+export class SqlStore implements Store {
+  constructor (
+    private readonly db: Kysely<Database>,
+    private readonly onClose: () => Promise<void> = async () => { await db.destroy() },
+  ) {}
+
+  async transaction<T> (work: (store: ProvisioningStore) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new SqlStore(trx, async () => {})))
+  }
+
+  async close (): Promise<void> { await this.onClose() }
+
+  // Tenants
+
+  async tenantByHost (host: string): Promise<Tenant | undefined> {
+    const row = await this.db.selectFrom('tenant_hosts').innerJoin('tenants', 'tenants.id', 'tenant_hosts.tenant_id')
+      .selectAll('tenants').where('tenant_hosts.host', '=', host.toLowerCase()).executeTakeFirst()
+    return row && toTenant(row)
+  }
+
+  async defaultTenant (): Promise<Tenant | undefined> {
+    const row = await this.db.selectFrom('tenants').selectAll().where('is_default', '=', 1).executeTakeFirst()
+    return row && toTenant(row)
+  }
+
+  async tenantByName (name: string): Promise<Tenant | undefined> {
+    const row = await this.db.selectFrom('tenants').selectAll().where('name', '=', name).executeTakeFirst()
+    return row && toTenant(row)
+  }
+
+  async upsertTenant (tenant: Tenant, hosts: string[]): Promise<void> {
+    const values = {
+      id: tenant.id, name: tenant.name, is_default: tenant.isDefault ? 1 : 0, public_url: tenant.publicUrl,
+      signing_alg: tenant.signingAlg, created_at: Math.floor(Date.now() / 1000),
+    }
+    const { created_at: _, id: __, ...changes } = values
+    await this.db.insertInto('tenants').values(values)
+      .onConflict((oc) => oc.column('id').doUpdateSet(changes)).execute()
+    if (tenant.isDefault) {
+      await this.db.updateTable('tenants').set({ is_default: 0 }).where('id', '!=', tenant.id).execute()
+    }
+    await this.db.deleteFrom('tenant_hosts').where('tenant_id', '=', tenant.id).execute()
+    if (hosts.length > 0) {
+      await this.db.insertInto('tenant_hosts')
+        .values(hosts.map((host) => ({ host: host.toLowerCase(), tenant_id: tenant.id }))).execute()
+    }
+  }
+
+  async hostsOfTenant (tenantId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('tenant_hosts').select('host').where('tenant_id', '=', tenantId).execute()
+    return rows.map((r) => r.host)
+  }
+
+  async hostsOfOtherTenants (tenantId: string, hosts: string[]): Promise<string[]> {
+    if (hosts.length === 0) return []
+    const rows = await this.db.selectFrom('tenant_hosts').select('host')
+      .where('host', 'in', hosts.map((h) => h.toLowerCase())).where('tenant_id', '!=', tenantId).execute()
+    return rows.map((r) => r.host)
+  }
+
+  // Connections
+
+  async connectionByName (tenantId: string, name: string): Promise<Connection | undefined> {
+    const row = await this.db.selectFrom('connections').selectAll()
+      .where('tenant_id', '=', tenantId).where('name', '=', name).executeTakeFirst()
+    return row && toConnection(row)
+  }
+
+  async connectionExistsElsewhere (tenantId: string, name: string): Promise<boolean> {
+    const row = await this.db.selectFrom('connections').select('id')
+      .where('name', '=', name).where('tenant_id', '!=', tenantId).executeTakeFirst()
+    return row !== undefined
+  }
+
+  async upsertConnection (c: Connection): Promise<void> {
+    const changes = {
+      strategy: c.strategy, enabled_clients: JSON.stringify(c.enabledClients), options: JSON.stringify(c.options),
+    }
+    await this.db.insertInto('connections')
+      .values({ id: c.id, tenant_id: c.tenantId, name: c.name, created_at: Math.floor(Date.now() / 1000), ...changes })
+      .onConflict((oc) => oc.column('id').doUpdateSet(changes)).execute()
+  }
+
+  // Clients
+
+  async clientById (tenantId: string, clientId: string): Promise<Client | undefined> {
+    const row = await this.db.selectFrom('clients').selectAll()
+      .where('client_id', '=', clientId).where('tenant_id', '=', tenantId).executeTakeFirst()
+    return row && toClient(row)
+  }
+
+  async upsertClient (c: Client): Promise<void> {
+    const changes = {
+      name: c.name, type: c.type, grant_types: JSON.stringify(c.grantTypes), web_origins: JSON.stringify(c.webOrigins),
+      secret_hash: c.secretHash, require_email_verified: c.requireEmailVerified ? 1 : 0,
+    }
+    await this.db.insertInto('clients')
+      .values({ client_id: c.clientId, tenant_id: c.tenantId, created_at: Math.floor(Date.now() / 1000), ...changes })
+      .onConflict((oc) => oc.column('client_id').doUpdateSet(changes)).execute()
+  }
+
+  async tenantIdOfClient (clientId: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('clients').select('tenant_id').where('client_id', '=', clientId).executeTakeFirst()
+    return row?.tenant_id
+  }
+
+  // Users
+
+  async userByLogin (connectionId: string, login: string): Promise<User | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('connection_id', '=', connectionId)
+      .where((eb) => eb.or([eb('email', '=', login.toLowerCase()), eb('username', '=', login), eb('phone_number', '=', login)]))
+      .executeTakeFirst()
+    return row && toUser(row)
+  }
+
+  async userById (tenantId: string, userId: string): Promise<User | undefined> {
+    const row = await this.db.selectFrom('users').selectAll()
+      .where('tenant_id', '=', tenantId).where('id', '=', userId).executeTakeFirst()
+    return row && toUser(row)
+  }
+
+  async insertUser (user: User): Promise<void> {
+    await this.db.insertInto('users').values(fromUser(user)).execute()
+  }
+
+  async updateUser (user: User): Promise<void> {
+    const { id, created_at: _, ...changes } = fromUser(user)
+    await this.db.updateTable('users').set(changes).where('id', '=', id).execute()
+  }
+
+  // Signing keys
+
+  async signingKeys (tenantId: string): Promise<SigningKey[]> {
+    const rows = await this.db.selectFrom('signing_keys').selectAll().where('tenant_id', '=', tenantId)
+      .orderBy('created_at', 'desc').orderBy('kid').execute()
+    const keys = rows.map(toSigningKey)
+    return [...keys.filter((k) => k.status === 'current'), ...keys.filter((k) => k.status !== 'current')]
+  }
+
+  async insertSigningKey (key: SigningKey): Promise<void> {
+    await this.db.insertInto('signing_keys').values({
+      kid: key.kid, tenant_id: key.tenantId, alg: key.alg, private_pem: key.privatePem,
+      public_jwk: JSON.stringify(key.publicJwk), status: key.status, created_at: key.createdAt,
+    }).execute()
+  }
+
+  // Refresh tokens (stored by hash only)
+
+  async insertRefreshToken (t: RefreshTokenRecord): Promise<void> {
+    await this.db.insertInto('refresh_tokens').values({
+      id: t.id, token_hash: t.tokenHash, family_id: t.familyId, tenant_id: t.tenantId, client_id: t.clientId,
+      user_id: t.userId, device: t.device, scope: t.scope, created_at: t.createdAt, expires_at: t.expiresAt,
+      revoked_at: null,
+    }).execute()
+  }
+
+  async refreshTokenByHash (tokenHash: string) {
+    const row = await this.db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()
+    return row && toRefreshToken(row)
+  }
+}

@@ -1,0 +1,28 @@
+// The embedded store: one SQLite file in the data directory, through better-sqlite3 and Kysely.
+import Database from 'better-sqlite3'
+import { Kysely, SqliteDialect } from 'kysely'
+import fs from 'node:fs'
+import path from 'node:path'
+import { migrateToLatest } from './migrations.js'
+import type { Database as Tables } from './schema.js'
+import { SqlStore } from './sql-store.js'
+
+export const SQLITE_FILE = 'tollgate.sqlite'
+
+/** Opens (creating if needed) the store in `dataDir` and migrates it to the latest schema. */
+export async function openSqliteStore (dataDir: string): Promise<SqlStore> {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  const sqlite = new Database(path.join(dataDir, SQLITE_FILE))
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('synchronous = NORMAL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) })
+  try {
+    await migrateToLatest(db)
+  } catch (err) {
+    await db.destroy()
+    throw err
+  }
+  return new SqlStore(db)
+}

@@ -1,0 +1,110 @@
+// Mints the token response of a successful grant: an id_token and an access token signed with the
+// tenant's current key, and a refresh token when the scope asks for offline access on a device.
+import { randomUUID } from 'node:crypto'
+import type { Client, KeyStore, RefreshTokenStore, Tenant, User } from '../store/port.js'
+import { randomToken, sha256Hex } from '../security/secrets.js'
+import type { JwtSigner } from './signer.js'
+
+export interface TokenLifetimes {
+  idTokenLifetime: number
+  accessTokenLifetime: number
+  refreshTokenLifetime: number
+}
+
+export interface TokenResponse {
+  access_token: string
+  id_token: string
+  token_type: 'bearer'
+  expires_in: number
+  refresh_token?: string
+  scope?: string
+}
+
+export interface MintRequest {
+  tenant: Tenant
+  /** The tenant's issuer URL for this request, with its trailing slash. */
+  issuer: string
+  client: Client
+  user: User
+  scopes: string[]
+  device?: string
+}
+
+const now = () => Math.floor(Date.now() / 1000)
+
+/** The claims an id_token carries for the scopes asked. */
+export function userClaims (user: User, scopes: string[]): Record<string, unknown> {
+  const claims: Record<string, unknown> = {}
+  if (scopes.includes('profile')) {
+    const { name, nickname, picture } = user.profile as Record<string, unknown>
+    const fallbackName = user.email ?? user.username ?? user.phoneNumber ?? user.id
+    claims.name = name ?? fallbackName
+    claims.nickname = nickname ?? (user.email?.split('@')[0] ?? user.username ?? fallbackName)
+    if (picture !== undefined) claims.picture = picture
+    claims.updated_at = new Date(user.updatedAt * 1000).toISOString()
+  }
+  if (scopes.includes('email') && user.email !== null) {
+    claims.email = user.email
+    claims.email_verified = user.emailVerified
+  }
+  return claims
+}
+
+export class TokenMinter {
+  constructor (
+    private readonly keys: KeyStore,
+    private readonly refreshTokens: RefreshTokenStore,
+    private readonly signer: JwtSigner,
+    private readonly lifetimes: TokenLifetimes,
+  ) {}
+
+  async mint ({ tenant, issuer, client, user, scopes, device }: MintRequest): Promise<TokenResponse> {
+    const [key] = await this.keys.signingKeys(tenant.id)
+    if (!key) throw new Error(`tenant ${tenant.name} has no signing key`)
+    const iat = now()
+    const idToken = this.signer.sign(key, {
+      iss: issuer,
+      sub: user.id,
+      aud: client.clientId,
+      iat,
+      exp: iat + this.lifetimes.idTokenLifetime,
+      ...userClaims(user, scopes),
+    })
+    const accessToken = this.signer.sign(key, {
+      iss: issuer,
+      sub: user.id,
+      aud: `${issuer}userinfo`,
+      azp: client.clientId,
+      scope: scopes.join(' '),
+      iat,
+      exp: iat + this.lifetimes.accessTokenLifetime,
+    })
+    const response: TokenResponse = {
+      access_token: accessToken,
+      id_token: idToken,
+      token_type: 'bearer',
+      expires_in: this.lifetimes.accessTokenLifetime,
+    }
+    if (scopes.includes('offline_access') && device) {
+      response.refresh_token = await this.issueRefreshToken(tenant, client, user, scopes, device, iat)
+    }
+    return response
+  }
+
+  private async issueRefreshToken (tenant: Tenant, client: Client, user: User, scopes: string[], device: string, iat: number): Promise<string> {
+    const token = randomToken()
+    await this.refreshTokens.insertRefreshToken({
+      id: randomUUID(),
+      tokenHash: sha256Hex(token),
+      familyId: randomUUID(),
+      tenantId: tenant.id,
+      clientId: client.clientId,
+      userId: user.id,
+      device,
+      scope: scopes.join(' '),
+      createdAt: iat,
+      expiresAt: iat + this.lifetimes.refreshTokenLifetime,
+    })
+    return token
+  }
+}

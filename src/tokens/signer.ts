@@ -1,0 +1,20 @@
+// Signs JWTs with a tenant's current key. fast-jwt is the engine @fastify/jwt is built on; it is used
+// directly here because every tenant signs with its own key, chosen per request, where
+// @fastify/jwt's decorator holds one global key. One signer is built per key and reused.
+import { createSigner } from 'fast-jwt'
+import type { SigningKey } from '../store/port.js'
+
+type Sign = (payload: Record<string, unknown>) => string
+
+export class JwtSigner {
+  private readonly signers = new Map<string, Sign>()
+
+  sign (key: SigningKey, payload: Record<string, unknown>): string {
+    let sign = this.signers.get(key.kid)
+    if (!sign) {
+      sign = createSigner({ key: key.privatePem, algorithm: key.alg as any, kid: key.kid }) as Sign
+      this.signers.set(key.kid, sign)
+    }
+    return sign(payload)
+  }
+}

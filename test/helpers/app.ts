@@ -1,0 +1,65 @@
+// Builds the real app for a test: a fresh data directory with a real SQLite file, the fixture
+// applied through the same code as `tollgate apply`, and argon2id with light parameters.
+import type { Test } from 'tap'
+import { buildApp, type AppOptions } from '../../src/app.js'
+import { loadConfig, type Config } from '../../src/config.js'
+import { applyDocument } from '../../src/provisioning/apply.js'
+import { createArgon2Hasher, type PasswordHasher } from '../../src/security/password-hasher.js'
+import { openSqliteStore } from '../../src/store/sqlite.js'
+import { fixture } from './fixture.js'
+
+export const TEST_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 }
+
+export function testConfig (t: Test, overrides: Partial<Config> = {}): Config {
+  return loadConfig({}, { dataDir: t.testdir(), logLevel: 'silent', argon2: TEST_ARGON2, ...overrides })
+}
+
+export async function provision (config: Config, document: unknown): Promise<void> {
+  const store = await openSqliteStore(config.dataDir)
+  try {
+    await applyDocument(store, createArgon2Hasher(config.argon2), document)
+  } finally {
+    await store.close()
+  }
+}
+
+export async function buildTestApp (t: Test, options: { document?: unknown, config?: Partial<Config> } & Omit<AppOptions, 'config'> = {}) {
+  const { document = fixture(), config: overrides, ...appOptions } = options
+  const config = testConfig(t, overrides)
+  await provision(config, document)
+  const app = await buildApp({ config, ...appOptions })
+  t.teardown(() => app.close())
+  await app.ready()
+  return app
+}
+
+/** A real argon2id hasher that counts the verifies it performs. */
+export function countingHasher (): PasswordHasher & { verifies: number } {
+  const real = createArgon2Hasher(TEST_ARGON2)
+  const counting = {
+    verifies: 0,
+    hash: real.hash,
+    async verify (hash: string, password: string) {
+      counting.verifies++
+      return real.verify(hash, password)
+    },
+    async verifyNobody (password: string) {
+      counting.verifies++
+      return real.verifyNobody(password)
+    },
+  }
+  return counting
+}
+
+/** A password-grant body for /oauth/ro with the fixture's defaults, overridable field by field. */
+export function passwordBody (fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    grant_type: 'password',
+    client_id: 'spa',
+    connection: 'db',
+    username: 'alice@acme.test',
+    password: 'correct horse battery staple',
+    scope: 'openid',
+    ...fields,
+  }
+}
