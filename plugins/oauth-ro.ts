@@ -7,9 +7,6 @@ import { toOAuthError } from '../src/validation.js'
 import { OAuthRoBody } from '../schemas/oauth-ro.js'
 import { TokenResponse } from '../schemas/token-response.js'
 
-/** The grants this legacy endpoint serves; the others are /oauth/token's. */
-const RO_GRANTS = new Set(['password', 'urn:ietf:params:oauth:grant-type:jwt-bearer'])
-
 const oauthRo: FastifyPluginAsyncTypebox = async (app) => {
   const { store, grants } = app.tollgate
 
@@ -19,7 +16,7 @@ const oauthRo: FastifyPluginAsyncTypebox = async (app) => {
     preValidation: async (request) => { request.body ??= {} as any },
   }, async (request, reply) => {
     const { client_id: clientId, grant_type: grantType, scope } = request.body
-    const grant = RO_GRANTS.has(grantType) ? grants.get(grantType) : undefined
+    const grant = grants.ro.get(grantType)
     if (!grant) throw oauthError('unsupported_grant_type', { grant_type: grantType })
     const validGrantBody = request.compileValidationSchema(grant.bodySchema)
     if (!validGrantBody(request.body)) throw toOAuthError(validGrantBody.errors ?? [])

@@ -13,6 +13,8 @@ export const GRANT_TYPES = [
   'http://auth0.com/oauth/grant-type/passwordless/otp',
 ] as const
 
+export const CLIENT_AUTH_METHODS = ['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt'] as const
+
 const literals = <T extends string>(values: readonly T[]): TUnion<TLiteral<T>[]> =>
   Type.Union(values.map((v) => Type.Literal(v)))
 
@@ -37,6 +39,10 @@ export const ProvisionedClient = Type.Object({
   grant_types: Type.Array(literals(GRANT_TYPES)),
   web_origins: Type.Optional(Type.Array(Type.String({ pattern: '^https?://' }))),
   client_secret: Type.Optional(Type.String({ minLength: 16, description: 'Given in clear; stored as a hash' })),
+  token_endpoint_auth_methods: Type.Optional(Type.Array(literals(CLIENT_AUTH_METHODS), {
+    minItems: 1,
+    description: 'Default: client_secret_post and client_secret_basic with a secret, else none',
+  })),
   require_email_verified: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false })
 
@@ -65,6 +71,7 @@ export const ProvisionedTenant = Type.Object({
   default: Type.Optional(Type.Boolean({ description: 'Serves requests whose host no tenant lists' })),
   public_url: Type.Optional(Type.String({ pattern: '^https?://[^/]+/$', description: 'Issuer URL, with its trailing slash' })),
   signing_alg: Type.Optional(literals(SIGNING_ALGORITHMS)),
+  default_connection: Type.Optional(Type.String({ description: 'Connection used by /oauth/token password logins without a realm' })),
   connections: Type.Array(ProvisionedConnection, { default: [] }),
   clients: Type.Array(ProvisionedClient, { default: [] }),
   users: Type.Array(ProvisionedUser, { default: [] }),

@@ -11,6 +11,7 @@ import { openSqliteStore } from './store/sqlite.js'
 import errorHandler from '../plugins/error-handler.js'
 import notFound from '../plugins/not-found.js'
 import oauthRo from '../plugins/oauth-ro.js'
+import oauthToken from '../plugins/oauth-token.js'
 import tenant from '../plugins/tenant.js'
 import wellKnown from '../plugins/well-known.js'
 
@@ -58,6 +59,7 @@ export async function buildApp (options: AppOptions) {
   await app.register(async (api) => {
     await api.register(tenant)
     await api.register(oauthRo)
+    await api.register(oauthToken)
     await api.register(wellKnown)
   })
   return app

@@ -37,12 +37,19 @@ export const catalog = {
 
   // Credentials and users.
   invalid_user_password: entry(401, 'invalid_user_password', 'Wrong email or password.'),
+  // The same failure on /oauth/token, as Auth0 answers it there.
+  wrong_credentials_grant: entry(403, 'invalid_grant', 'Wrong email or password.'),
+  no_default_connection: entry(400, 'invalid_request', 'Authorization server not configured with default connection.'),
   user_blocked: entry(401, 'unauthorized', 'user is blocked'),
   email_not_verified: entry(403, 'access_denied', 'Please verify your email before logging in.'),
 
   // Clients.
   invalid_client: entry(403, 'unauthorized_client', 'invalid client'),
   grant_not_allowed: entry(403, 'unauthorized_client', (p) => `Grant type '${p.grant_type}' not allowed for the client.`),
+
+  // Client authentication at the token endpoint (RFC 6749 section 5.2).
+  invalid_client_credentials: entry(401, 'invalid_client', 'Client authentication failed.'),
+  multiple_client_auth_methods: entry(400, 'invalid_request', 'Use only one client authentication method.'),
 
   // Tenants.
   unknown_tenant: entry(400, 'invalid_request', 'no tenant is configured for this host'),

@@ -1,8 +1,8 @@
 // Everything a request may use, built once per app from the config and the store, and exposed to
 // plugins as the typed `app.tollgate` decorator.
+import { ClientAuthenticator } from './clients/authenticate.js'
 import type { Config } from './config.js'
-import { createGrants } from './grants/index.js'
-import type { Grant } from './grants/types.js'
+import { createGrants, type Grants } from './grants/index.js'
 import type { PasswordHasher } from './security/password-hasher.js'
 import type { Store } from './store/port.js'
 import { createPasswordStrategies } from './strategies/index.js'
@@ -13,14 +13,16 @@ export interface Services {
   config: Config
   store: Store
   hasher: PasswordHasher
-  grants: Map<string, Grant<any>>
+  grants: Grants
+  clientAuthenticator: ClientAuthenticator
 }
 
 export function createServices (config: Config, store: Store, hasher: PasswordHasher): Services {
   const minter = new TokenMinter(store, store, new JwtSigner(), config.tokens)
   const strategies = createPasswordStrategies({ hasher, users: store, customDatabaseTimeoutMs: config.customDatabaseTimeoutMs })
   const grants = createGrants({ connections: store, users: store, strategies, minter })
-  return { config, store, hasher, grants }
+  const clientAuthenticator = new ClientAuthenticator(store)
+  return { config, store, hasher, grants, clientAuthenticator }
 }
 
 declare module 'fastify' {

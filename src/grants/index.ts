@@ -1,10 +1,25 @@
-// The grant types Tollgate knows, keyed by grant_type (the shape of oidc-provider's grants/).
+// The grant types each endpoint serves, keyed by grant_type (the shape of oidc-provider's grants/).
+// The same name can mean different bodies on each endpoint: /oauth/ro's password grant names its
+// connection, /oauth/token's does not.
+import { passwordRealmGrant, resourceOwnerPasswordGrant, type PasswordRealmGrantDeps } from './password-realm.js'
 import { passwordGrant, type PasswordGrantDeps } from './password.js'
 import type { Grant } from './types.js'
 
-export type GrantDeps = PasswordGrantDeps
+export type GrantDeps = PasswordGrantDeps & PasswordRealmGrantDeps
+export type GrantMap = Map<string, Grant<any>>
 
-export function createGrants (deps: GrantDeps): Map<string, Grant<any>> {
-  const grants: Grant<any>[] = [passwordGrant(deps)]
-  return new Map(grants.map((g) => [g.name, g]))
+export interface Grants {
+  /** POST /oauth/ro */
+  ro: GrantMap
+  /** POST /oauth/token */
+  token: GrantMap
+}
+
+const byName = (grants: Grant<any>[]): GrantMap => new Map(grants.map((g) => [g.name, g]))
+
+export function createGrants (deps: GrantDeps): Grants {
+  return {
+    ro: byName([passwordGrant(deps)]),
+    token: byName([resourceOwnerPasswordGrant(deps), passwordRealmGrant(deps)]),
+  }
 }

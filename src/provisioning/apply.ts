@@ -44,6 +44,15 @@ export function checkDocument (input: unknown): ProvisioningDocument {
         }
       })
     })
+    if (tenant.default_connection !== undefined && !connectionNames.has(tenant.default_connection)) {
+      throw new ProvisioningError(`/tenants/${t}/default_connection`, `no connection ${tenant.default_connection} in this tenant`)
+    }
+    tenant.clients.forEach((client, c) => {
+      const usesSecret = (client.token_endpoint_auth_methods ?? []).some((m) => m.startsWith('client_secret_'))
+      if (usesSecret && client.client_secret === undefined) {
+        throw new ProvisioningError(`/tenants/${t}/clients/${c}/client_secret`, 'the client authenticates with a secret but has none')
+      }
+    })
     tenant.users.forEach((user, u) => {
       const path = `/tenants/${t}/users/${u}`
       if (!connectionNames.has(user.connection)) throw new ProvisioningError(`${path}/connection`, `no connection ${user.connection} in this tenant`)
@@ -74,6 +83,7 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
         isDefault: entry.default ?? false,
         publicUrl: entry.public_url ?? null,
         signingAlg: entry.signing_alg ?? 'RS256',
+        defaultConnection: entry.default_connection ?? null,
       }
       const taken = await tx.hostsOfOtherTenants(tenant.id, entry.hosts)
       if (taken.length > 0) throw new ProvisioningError(`${path}/hosts`, `host ${taken[0]} is already served by another tenant`)
@@ -113,6 +123,8 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
           grantTypes: c.grant_types,
           webOrigins: c.web_origins ?? [],
           secretHash: c.client_secret === undefined ? null : sha256Hex(c.client_secret),
+          authMethods: c.token_endpoint_auth_methods ??
+            (c.client_secret === undefined ? ['none'] : ['client_secret_post', 'client_secret_basic']),
           requireEmailVerified: c.require_email_verified ?? false,
         }
         if (count(before, client)) await tx.upsertClient(client)

@@ -11,6 +11,7 @@ export const demoDocument: ProvisioningDocument = {
     name: 'demo',
     hosts: ['localhost', '127.0.0.1'],
     default: true,
+    default_connection: DEMO_CONNECTION,
     connections: [
       { name: DEMO_CONNECTION, strategy: 'database', enabled_clients: [DEMO_CLIENT_ID] },
     ],

@@ -85,10 +85,18 @@ const migrations: Record<string, Migration> = {
   },
 }
 
+migrations['0002_token_endpoint'] = {
+  async up (db: Kysely<any>) {
+    // JSON array of the token endpoint authentication methods the client is registered for.
+    await db.schema.alterTable('clients').addColumn('auth_methods', 'text', (c) => c.notNull().defaultTo('[]')).execute()
+    await db.schema.alterTable('tenants').addColumn('default_connection', 'text').execute()
+  },
+}
+
 const provider: MigrationProvider = { getMigrations: async () => migrations }
 
 /** Brings the database up to the latest schema; throws with the failing migration's error. */
 export async function migrateToLatest (db: Kysely<any>): Promise<void> {
-  const { error } = await new Migrator({ db, provider }).migrateToLatest()
+  const { error } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateToLatest()
   if (error) throw error
 }

@@ -9,6 +9,8 @@ export interface Tenant {
   isDefault: boolean
   publicUrl: string | null
   signingAlg: string
+  /** The connection /oauth/token's password grant uses when no realm is given. */
+  defaultConnection: string | null
 }
 
 export interface ConnectionOptions {
@@ -25,6 +27,8 @@ export interface Connection {
   options: ConnectionOptions
 }
 
+export type ClientAuthMethod = 'none' | 'client_secret_post' | 'client_secret_basic' | 'private_key_jwt'
+
 export interface Client {
   clientId: string
   tenantId: string
@@ -33,6 +37,8 @@ export interface Client {
   grantTypes: string[]
   webOrigins: string[]
   secretHash: string | null
+  /** How the client proves itself at the token endpoint (RFC 8414 names). */
+  authMethods: ClientAuthMethod[]
   requireEmailVerified: boolean
 }
 

@@ -9,6 +9,7 @@ export interface TenantTable {
   /** Configured issuer base URL (with trailing slash), or null to derive it from the request. */
   public_url: string | null
   signing_alg: string
+  default_connection: string | null
   created_at: number
 }
 
@@ -40,6 +41,8 @@ export interface ClientTable {
   web_origins: string
   /** sha256 of the client secret, hex; null for public clients. */
   secret_hash: string | null
+  /** JSON array of token endpoint authentication methods (none, client_secret_post, ...). */
+  auth_methods: string
   require_email_verified: number
   created_at: number
 }

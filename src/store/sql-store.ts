@@ -9,6 +9,7 @@ const json = (text: string) => JSON.parse(text)
 
 const toTenant = (r: Selectable<TenantTable>): Tenant => ({
   id: r.id, name: r.name, isDefault: r.is_default === 1, publicUrl: r.public_url, signingAlg: r.signing_alg,
+  defaultConnection: r.default_connection,
 })
 
 const toConnection = (r: Selectable<ConnectionTable>): Connection => ({
@@ -19,6 +20,7 @@ const toConnection = (r: Selectable<ConnectionTable>): Connection => ({
 const toClient = (r: Selectable<ClientTable>): Client => ({
   clientId: r.client_id, tenantId: r.tenant_id, name: r.name, type: r.type as Client['type'],
   grantTypes: json(r.grant_types), webOrigins: json(r.web_origins), secretHash: r.secret_hash,
+  authMethods: json(r.auth_methods),
   requireEmailVerified: r.require_email_verified === 1,
 })
 
@@ -81,7 +83,7 @@ export class SqlStore implements Store {
   async upsertTenant (tenant: Tenant, hosts: string[]): Promise<void> {
     const values = {
       id: tenant.id, name: tenant.name, is_default: tenant.isDefault ? 1 : 0, public_url: tenant.publicUrl,
-      signing_alg: tenant.signingAlg, created_at: Math.floor(Date.now() / 1000),
+      signing_alg: tenant.signingAlg, default_connection: tenant.defaultConnection, created_at: Math.floor(Date.now() / 1000),
     }
     const { created_at: _, id: __, ...changes } = values
     await this.db.insertInto('tenants').values(values)
@@ -142,7 +144,7 @@ export class SqlStore implements Store {
   async upsertClient (c: Client): Promise<void> {
     const changes = {
       name: c.name, type: c.type, grant_types: JSON.stringify(c.grantTypes), web_origins: JSON.stringify(c.webOrigins),
-      secret_hash: c.secretHash, require_email_verified: c.requireEmailVerified ? 1 : 0,
+      secret_hash: c.secretHash, auth_methods: JSON.stringify(c.authMethods), require_email_verified: c.requireEmailVerified ? 1 : 0,
     }
     await this.db.insertInto('clients')
       .values({ client_id: c.clientId, tenant_id: c.tenantId, created_at: Math.floor(Date.now() / 1000), ...changes })

@@ -3,6 +3,7 @@
 import type { ProvisioningDocument } from '../../schemas/provisioning.js'
 
 export const PASSWORD = 'correct horse battery staple'
+export const BACKEND_SECRET = 'backend-secret-0123456789'
 
 export function fixture (options: { loginUrl?: string } = {}): ProvisioningDocument {
   return {
@@ -11,8 +12,9 @@ export function fixture (options: { loginUrl?: string } = {}): ProvisioningDocum
         name: 'acme',
         hosts: ['acme.test'],
         default: true,
+        default_connection: 'db',
         connections: [
-          { name: 'db', strategy: 'database', enabled_clients: ['spa', 'strict-spa', 'machine'] },
+          { name: 'db', strategy: 'database', enabled_clients: ['spa', 'strict-spa', 'machine', 'backend', 'basic-only'] },
           { name: 'disabled-db', strategy: 'database', enabled_clients: ['strict-spa'] },
           {
             name: 'legacy-db',
@@ -24,7 +26,9 @@ export function fixture (options: { loginUrl?: string } = {}): ProvisioningDocum
           { name: 'google', strategy: 'google-oauth2', enabled_clients: ['spa'] },
         ],
         clients: [
-          { client_id: 'spa', name: 'SPA', type: 'spa', grant_types: ['password', 'refresh_token'] },
+          { client_id: 'spa', name: 'SPA', type: 'spa', grant_types: ['password', 'http://auth0.com/oauth/grant-type/password-realm', 'refresh_token'] },
+          { client_id: 'backend', name: 'Backend', type: 'native', grant_types: ['password', 'http://auth0.com/oauth/grant-type/password-realm'], client_secret: BACKEND_SECRET },
+          { client_id: 'basic-only', name: 'Basic only', type: 'native', grant_types: ['password'], client_secret: BACKEND_SECRET, token_endpoint_auth_methods: ['client_secret_basic'] },
           { client_id: 'strict-spa', name: 'Strict SPA', type: 'spa', grant_types: ['password'], require_email_verified: true },
           { client_id: 'machine', name: 'Machine', type: 'machine', grant_types: ['client_credentials'], client_secret: 'machine-secret-0123456789' },
         ],

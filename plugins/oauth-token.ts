@@ -1,0 +1,41 @@
+// POST /oauth/token (RFC 6749, RFC 7523): authenticates the client, checks that it may use the grant,
+// then hands the request to the grant's own module (src/grants/index.ts lists them).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { readClientCredentials } from '../src/clients/authenticate.js'
+import { oauthError } from '../src/errors.js'
+import { parseScopes } from '../src/grants/types.js'
+import { toOAuthError } from '../src/validation.js'
+import { OAuthTokenBody } from '../schemas/oauth-token.js'
+import { TokenResponse } from '../schemas/token-response.js'
+
+const oauthToken: FastifyPluginAsyncTypebox = async (app) => {
+  const { grants, clientAuthenticator } = app.tollgate
+
+  app.post('/oauth/token', {
+    schema: { body: OAuthTokenBody, response: { 200: TokenResponse } },
+    preValidation: async (request) => { request.body ??= {} as any },
+  }, async (request, reply) => {
+    const { grant_type: grantType, scope } = request.body
+    const grant = grants.token.get(grantType)
+    if (!grant) throw oauthError('unsupported_grant_type', { grant_type: grantType })
+    const validGrantBody = request.compileValidationSchema(grant.bodySchema)
+    if (!validGrantBody(request.body)) throw toOAuthError(validGrantBody.errors ?? [])
+
+    const credentials = readClientCredentials(request.headers.authorization, request.body)
+    const client = await clientAuthenticator.authenticate({ tenant: request.tenant, issuer: request.issuer, credentials })
+    if (!client.grantTypes.includes(grantType)) throw oauthError('grant_not_allowed', { grant_type: grantType })
+
+    const tokens = await grant.handle({
+      tenant: request.tenant,
+      issuer: request.issuer,
+      client,
+      scopes: parseScopes(scope),
+      body: request.body,
+      ip: request.ip,
+    })
+    reply.header('cache-control', 'no-store').header('pragma', 'no-cache')
+    return tokens
+  })
+}
+
+export default oauthToken

@@ -1,0 +1,20 @@
+// Request body of POST /oauth/token (RFC 6749): what every grant shares. Client credentials
+// (client_id, client_secret, client_assertion) are read by src/clients/authenticate.ts, and each
+// grant checks its own fields. Unknown fields are allowed, as RFC 6749 section 3.2 asks.
+import { Type } from '@sinclair/typebox'
+
+export const OAuthTokenBody = Type.Object({
+  grant_type: Type.String(),
+  client_id: Type.Optional(Type.String()),
+  client_secret: Type.Optional(Type.String()),
+  client_assertion: Type.Optional(Type.String()),
+  client_assertion_type: Type.Optional(Type.String()),
+  scope: Type.Optional(Type.String()),
+})
+
+export const PasswordRealmGrantBody = Type.Object({
+  username: Type.String(),
+  password: Type.String(),
+  realm: Type.Optional(Type.String()),
+  device: Type.Optional(Type.String()),
+})
