@@ -50,11 +50,12 @@ export function passwordlessFixture (options: PasswordlessFixtureOptions = {}): 
 
 type Fields = Record<string, unknown>
 
-export function startLogin (app: App, fields: Fields, headers: Record<string, string> = {}) {
+export function startLogin (app: App, fields: Fields, headers: Record<string, string> = {}, remoteAddress?: string) {
   return app.inject({
     method: 'POST',
     url: '/passwordless/start',
     headers: { host: 'acme.test', ...headers },
+    ...(remoteAddress ? { remoteAddress } : {}),
     payload: { client_id: 'app', connection: 'sms', phone_number: PHONE, send: 'code', ...fields } as Fields,
   })
 }
