@@ -107,3 +107,20 @@ t.test('the published JSON Schema is the one generated from TypeBox', async (t) 
   const published = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'docs', 'provisioning.schema.json'), 'utf8'))
   t.same(published, JSON.parse(JSON.stringify(ProvisioningFile)), 'run `npm run schema` after changing schemas/provisioning.ts')
 })
+
+t.test('the README\'s example file applies, and its imported hash logs in', async (t) => {
+  const readme = readFileSync(path.join(import.meta.dirname, '..', 'README.md'), 'utf8')
+  const example = JSON.parse(/## Provisioning[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)![1])
+  const config = loadConfig({}, { dataDir: t.testdir(), logLevel: 'silent', argon2: TEST_ARGON2 })
+  const report = await withStore(config.dataDir, (s) => applyDocument(s, hasher, example))
+  t.equal(report.created, 8, 'a tenant, three connections, two clients, two users')
+  const app = await buildApp({ config })
+  t.teardown(() => app.close())
+  const res = await app.inject({
+    method: 'POST',
+    url: '/oauth/ro',
+    headers: { host: 'auth.acme.test' },
+    payload: passwordBody({ client_id: 'acme-spa', connection: 'Username-Password-Authentication', username: 'grace@acme.test', password: 'grace password' }),
+  })
+  t.equal(res.statusCode, 200)
+})
