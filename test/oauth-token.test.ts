@@ -24,15 +24,15 @@ t.test('password grants on /oauth/token', async (t) => {
   await t.test('public client, JSON body, tenant default connection', async (t) => {
     await expectTokens(t, await post({ grant_type: 'password', client_id: 'spa', username: 'alice@acme.test', password: PASSWORD }), 'spa')
   })
-  await t.test('public client, form body, password-realm with realm', async () => {
+  await t.test('public client, form body, password-realm with realm', async (t) => {
     const form = new URLSearchParams({ grant_type: PASSWORD_REALM, client_id: 'spa', realm: 'db', username: 'alice', password: PASSWORD }).toString()
-    await expectTokens(await post(form, { 'content-type': 'application/x-www-form-urlencoded' }), 'spa')
+    await expectTokens(t, await post(form, { 'content-type': 'application/x-www-form-urlencoded' }), 'spa')
   })
   await t.test('confidential client, client_secret_post', async (t) => {
     await expectTokens(t, await post({ grant_type: 'password', client_id: 'backend', client_secret: BACKEND_SECRET, username: 'alice@acme.test', password: PASSWORD }), 'backend')
   })
-  await t.test('confidential client, client_secret_basic (form-urlencoded id and secret)', async () => {
+  await t.test('confidential client, client_secret_basic (form-urlencoded id and secret)', async (t) => {
     const basic = Buffer.from(`${encodeURIComponent('basic-only')}:${encodeURIComponent(BACKEND_SECRET)}`).toString('base64')
-    await expectTokens(await post({ grant_type: 'password', username: 'alice@acme.test', password: PASSWORD }, { authorization: `Basic ${basic}` }), 'basic-only')
+    await expectTokens(t, await post({ grant_type: 'password', username: 'alice@acme.test', password: PASSWORD }, { authorization: `Basic ${basic}` }), 'basic-only')
   })
 })

@@ -20,6 +20,20 @@ export interface TokenResponse {
   scope?: string
 }
 
+export interface AccessTokenRequest {
+  tenant: Tenant
+  issuer: string
+  client: Client
+  /** The user the token acts for, or the client id itself for machine-to-machine tokens. */
+  subject: string
+  /** The API (resource server) the token is for. */
+  audience: string
+  scopes: string[]
+  lifetime?: number
+  /** Claims to add (e.g. gty). */
+  extra?: Record<string, unknown>
+}
+
 export interface MintRequest {
   tenant: Tenant
   /** The tenant's issuer URL for this request, with its trailing slash. */
@@ -59,8 +73,7 @@ export class TokenMinter {
   ) {}
 
   async mint ({ tenant, issuer, client, user, scopes, device }: MintRequest): Promise<TokenResponse> {
-    const [key] = await this.keys.signingKeys(tenant.id)
-    if (!key) throw new Error(`tenant ${tenant.name} has no signing key`)
+    const key = await this.currentKey(tenant)
     const iat = now()
     const idToken = this.signer.sign(key, {
       iss: issuer,
@@ -89,6 +102,36 @@ export class TokenMinter {
       response.refresh_token = await this.issueRefreshToken(tenant, client, user, scopes, device, iat)
     }
     return response
+  }
+
+  /**
+   * An access token for an API, as an RFC 9068 JWT (header typ at+jwt). Used by grants that do not
+   * log a user in (client credentials, RFC 7523 assertions); checking that the audience is a
+   * registered API and the scopes are allowed is the caller's job.
+   */
+  async mintAccessToken ({ tenant, issuer, client, subject, audience, scopes, lifetime, extra }: AccessTokenRequest): Promise<{ access_token: string, token_type: 'bearer', expires_in: number, scope?: string }> {
+    const key = await this.currentKey(tenant)
+    const iat = now()
+    const expiresIn = lifetime ?? this.lifetimes.accessTokenLifetime
+    const token = this.signer.sign(key, {
+      iss: issuer,
+      sub: subject,
+      aud: audience,
+      azp: client.clientId,
+      client_id: client.clientId,
+      scope: scopes.join(' '),
+      jti: randomUUID(),
+      iat,
+      exp: iat + expiresIn,
+      ...extra,
+    }, { typ: 'at+jwt' })
+    return { access_token: token, token_type: 'bearer', expires_in: expiresIn, ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}) }
+  }
+
+  private async currentKey (tenant: Tenant) {
+    const [key] = await this.keys.signingKeys(tenant.id)
+    if (!key) throw new Error(`tenant ${tenant.name} has no signing key`)
+    return key
   }
 
   private async issueRefreshToken (tenant: Tenant, client: Client, user: User, scopes: string[], device: string, iat: number): Promise<string> {

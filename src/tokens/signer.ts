@@ -9,11 +9,13 @@ type Sign = (payload: Record<string, unknown>) => string
 export class JwtSigner {
   private readonly signers = new Map<string, Sign>()
 
-  sign (key: SigningKey, payload: Record<string, unknown>): string {
-    let sign = this.signers.get(key.kid)
+  /** Signs with `key`; `header.typ` sets the JWT type (e.g. at+jwt for RFC 9068 access tokens). */
+  sign (key: SigningKey, payload: Record<string, unknown>, header: { typ?: string } = {}): string {
+    const cacheKey = `${key.kid} ${header.typ ?? 'JWT'}`
+    let sign = this.signers.get(cacheKey)
     if (!sign) {
-      sign = createSigner({ key: key.privatePem, algorithm: key.alg as any, kid: key.kid }) as Sign
-      this.signers.set(key.kid, sign)
+      sign = createSigner({ key: key.privatePem, algorithm: key.alg as any, kid: key.kid, header: header.typ ? { alg: key.alg, typ: header.typ } : undefined }) as Sign
+      this.signers.set(cacheKey, sign)
     }
     return sign(payload)
   }
