@@ -17,16 +17,17 @@ async function setup (t: Test, logLines?: string[]) {
   const dataDir = t.testdir()
   const logger = logLines && { level: 'info', stream: { write: (line: string) => { logLines.push(line) } } }
   const app = await buildTestApp(t, { document: passwordlessFixture(), config: { dataDir }, ...(logger ? { logger } : {}) })
-  const sql = (query: string, ...params: unknown[]) => {
+  const withDb = <T>(work: (db: Database.Database) => T): T => {
     const db = new Database(path.join(dataDir, SQLITE_FILE))
     try {
-      const statement = db.prepare(query)
-      return statement.reader ? statement.all(...params) as any[] : statement.run(...params)
+      return work(db)
     } finally {
       db.close()
     }
   }
-  return { app, sql }
+  const rows = (query: string, ...params: unknown[]) => withDb((db) => db.prepare(query).all(...params) as any[])
+  const run = (query: string, ...params: unknown[]) => { withDb((db) => db.prepare(query).run(...params)) }
+  return { app, rows, run }
 }
 
 t.test('SMS: start, the code from the outbox, /oauth/ro logs in and creates the user once', async (t) => {
@@ -106,52 +107,52 @@ t.test('three attempts per code: two wrong then right passes, three wrong kill i
 })
 
 t.test('parallel wrong attempts cannot get more than three through', async (t) => {
-  const { app, sql } = await setup(t)
+  const { app, rows, run } = await setup(t)
   await startLogin(app, {})
   const code = await latestCode(app, PHONE)
   const results = await Promise.all(Array.from({ length: 12 }, () => otpLogin(app, 'sms', PHONE, wrongCode(code))))
   t.same(results.map((r) => r.statusCode), Array(12).fill(403))
-  t.same(sql('SELECT attempts FROM passwordless_codes'), [{ attempts: 3 }], 'exactly three attempts were counted')
+  t.same(rows('SELECT attempts FROM passwordless_codes'), [{ attempts: 3 }], 'exactly three attempts were counted')
   t.equal((await otpLogin(app, 'sms', PHONE, code)).statusCode, 403, 'the code is dead')
 })
 
 t.test('a code expires', async (t) => {
-  const { app, sql } = await setup(t)
+  const { app, rows, run } = await setup(t)
   await startLogin(app, {})
-  const [row] = sql('SELECT created_at, expires_at FROM passwordless_codes')
+  const [row] = rows('SELECT created_at, expires_at FROM passwordless_codes')
   t.equal(row.expires_at - row.created_at, 180, 'three minutes by default')
-  sql('UPDATE passwordless_codes SET expires_at = ?', Math.floor(Date.now() / 1000) - 1)
+  run('UPDATE passwordless_codes SET expires_at = ?', Math.floor(Date.now() / 1000) - 1)
   t.same((await roLogin(app, 'sms', PHONE, await latestCode(app, PHONE))).json(), wrongPhone)
 })
 
 t.test('a code is stored only as a salted hash', async (t) => {
-  const { app, sql } = await setup(t)
+  const { app, rows, run } = await setup(t)
   await startLogin(app, {})
   await startLogin(app, { phone_number: '+15550000009' })
   const code = await latestCode(app, PHONE)
-  const rows = sql('SELECT * FROM passwordless_codes')
-  t.equal(rows.length, 2)
-  for (const row of rows) {
+  const stored = rows('SELECT * FROM passwordless_codes')
+  t.equal(stored.length, 2)
+  for (const row of stored) {
     t.match(row.code_hash, /^[0-9a-f]{64}$/)
     t.notMatch(JSON.stringify(row), new RegExp(code), 'the code appears nowhere in the row')
   }
-  t.not(rows[0].code_salt, rows[1].code_salt, 'each code has its own salt')
+  t.not(stored[0].code_salt, stored[1].code_salt, 'each code has its own salt')
 })
 
 t.test('a blocked user is sent nothing, and neither answer tells', async (t) => {
-  const { app, sql } = await setup(t)
+  const { app, rows, run } = await setup(t)
   const res = await startLogin(app, { phone_number: BLOCKED_PHONE })
   t.equal(res.statusCode, 200)
   t.same(res.json(), { _id: res.json()._id, phone_number: BLOCKED_PHONE })
   t.same(await outboxFor(app, BLOCKED_PHONE), [], 'nothing sent')
-  t.same(sql('SELECT * FROM passwordless_codes'), [], 'no code kept')
+  t.same(rows('SELECT * FROM passwordless_codes'), [], 'no code kept')
   t.same((await roLogin(app, 'sms', BLOCKED_PHONE, '123456')).json(), wrongPhone, 'a guess is just wrong')
 
   // Blocked after a code was sent: the holder of the right code is told.
   await startLogin(app, {})
   t.equal((await roLogin(app, 'sms', PHONE, await latestCode(app, PHONE))).statusCode, 200)
   await startLogin(app, {})
-  sql('UPDATE users SET blocked = 1 WHERE phone_number = ?', PHONE)
+  run('UPDATE users SET blocked = 1 WHERE phone_number = ?', PHONE)
   const blocked = await verifyLogin(app, 'sms', { phone_number: PHONE }, await latestCode(app, PHONE))
   t.equal(blocked.statusCode, 401)
   t.same(blocked.json(), { error: 'unauthorized', error_description: 'user is blocked' })

@@ -35,5 +35,6 @@ t.test('tollgate outbox', async (t) => {
   t.match(latest, /^\[[^\]]+\] email to cli@acme\.test/)
   t.notMatch(latest, /sms to/, 'only the latest message')
 
-  await t.rejects(tollgate(dataDir, 'outbox', '--limit', 'all'), { stderr: 'tollgate: outbox --limit needs a whole number above 0\n' })
+  const refused = await tollgate(dataDir, 'outbox', '--limit', 'all').then(() => undefined, (err: { code: number, stderr: string }) => err)
+  t.match(refused, { code: 1, stderr: 'tollgate: outbox --limit needs a whole number above 0\n' })
 })

@@ -24,14 +24,23 @@ t.test('callbacks and delivery options are stored; a second apply changes nothin
   t.same((await store.connectionByName(tenant.id, 'sms'))!.options, {}, 'development by default')
 })
 
+const thrown = (work: () => unknown): unknown => {
+  try {
+    work()
+  } catch (err) {
+    return err
+  }
+  return undefined
+}
+
 t.test('a delivery provider only on sms and email connections; gateways over http(s)', async (t) => {
   const onDatabase = passwordlessFixture()
   onDatabase.tenants[0].connections[0].options = { delivery: { provider: 'development' } }
-  t.throws(() => checkDocument(onDatabase), { path: '/tenants/0/connections/0/options/delivery', message: /only sms and email connections deliver codes/ })
+  t.match(thrown(() => checkDocument(onDatabase)), { path: '/tenants/0/connections/0/options/delivery', message: /only sms and email connections deliver codes/ })
 
   const ftp = passwordlessFixture({ gatewayUrl: 'ftp://gateway.acme.test/' })
-  t.throws(() => checkDocument(ftp), { path: '/tenants/0/connections/8/options/delivery' })
+  t.match(thrown(() => checkDocument(ftp)), { path: '/tenants/0/connections/8/options/delivery' })
   const badCallback = passwordlessFixture()
   badCallback.tenants[0].clients.at(-1)!.callbacks = ['not a url']
-  t.throws(() => checkDocument(badCallback), { path: '/tenants/0/clients/5/callbacks/0' })
+  t.match(thrown(() => checkDocument(badCallback)), { path: '/tenants/0/clients/5/callbacks/0' })
 })
