@@ -8,12 +8,11 @@ import { buildTestApp } from './helpers/app.js'
 import { PHONE, latestCode, passwordlessFixture, startLogin } from './helpers/passwordless.js'
 
 const run = promisify(execFile)
-const cli = path.join(import.meta.dirname, '..', 'src', 'cli.ts')
-// The TypeScript loader this test runs under, so that the child runs the same sources.
-const loader = process.execArgv.filter((a) => a.includes('@tapjs/typescript'))
+// The built command, as `npm test` builds it first (like test/cli.test.ts).
+const cli = path.join(import.meta.dirname, '..', 'dist', 'src', 'cli.js')
 
 const tollgate = (dataDir: string, ...args: string[]) =>
-  run(process.execPath, [...loader, cli, ...args], { env: { ...process.env, TOLLGATE_DATA_DIR: dataDir, NODE_OPTIONS: '' } })
+  run(process.execPath, [cli, ...args], { env: { ...process.env, TOLLGATE_DATA_DIR: dataDir } })
 
 t.test('tollgate outbox', async (t) => {
   const dataDir = t.testdir()
