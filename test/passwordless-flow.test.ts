@@ -15,8 +15,12 @@ const wrongPhone = { error: 'invalid_grant', error_description: 'Wrong phone num
 
 async function setup (t: Test, logLines?: string[]) {
   const dataDir = t.testdir()
-  const logger = logLines && { level: 'info', stream: { write: (line: string) => { logLines.push(line) } } }
-  const app = await buildTestApp(t, { document: passwordlessFixture(), config: { dataDir }, ...(logger ? { logger } : {}) })
+  const logStream = logLines && { write: (line: string) => { logLines.push(line) } }
+  const app = await buildTestApp(t, {
+    document: passwordlessFixture(),
+    config: { dataDir, ...(logLines ? { logLevel: 'trace' as const } : {}) },
+    ...(logStream ? { logStream } : {}),
+  })
   const withDb = <T>(work: (db: Database.Database) => T): T => {
     const db = new Database(path.join(dataDir, SQLITE_FILE))
     try {
