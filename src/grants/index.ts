@@ -2,10 +2,11 @@
 // The same name can mean different bodies on each endpoint: /oauth/ro's password grant names its
 // connection, /oauth/token's does not.
 import { passwordRealmGrant, resourceOwnerPasswordGrant, type PasswordRealmGrantDeps } from './password-realm.js'
+import { passwordlessOtpGrant, type PasswordlessOtpGrantDeps } from './passwordless-otp.js'
 import { passwordGrant, type PasswordGrantDeps } from './password.js'
 import type { Grant } from './types.js'
 
-export type GrantDeps = PasswordGrantDeps & PasswordRealmGrantDeps
+export type GrantDeps = PasswordGrantDeps & PasswordRealmGrantDeps & PasswordlessOtpGrantDeps
 export type GrantMap = Map<string, Grant<any>>
 
 export interface Grants {
@@ -20,6 +21,6 @@ const byName = (grants: Grant<any>[]): GrantMap => new Map(grants.map((g) => [g.
 export function createGrants (deps: GrantDeps): Grants {
   return {
     ro: byName([passwordGrant(deps)]),
-    token: byName([resourceOwnerPasswordGrant(deps), passwordRealmGrant(deps)]),
+    token: byName([resourceOwnerPasswordGrant(deps), passwordRealmGrant(deps), passwordlessOtpGrant(deps)]),
   }
 }
