@@ -10,6 +10,8 @@ export interface TenantTable {
   public_url: string | null
   signing_alg: string
   created_at: number
+  /** JSON object of the tenant's attack-protection overrides (0004). */
+  attack_protection: Generated<string>
 }
 
 export interface TenantHostTable {
@@ -87,6 +89,42 @@ export interface RefreshTokenTable {
   revoked_at: number | null
 }
 
+/** A failed-login counter (0004). Times in epoch milliseconds. */
+export interface LoginAttemptTable {
+  tenant_id: string
+  subject: string
+  /** The IP it counts, or '*' for every IP. */
+  ip: string
+  count: number
+  /** Part of a hash of the account's password hash: a password change starts the count over. */
+  fingerprint: string
+  expires_at: number
+}
+
+/** An IP's failed-login allowance as a GCRA bucket (0004): full when `tat` is in the past. */
+export interface IpThrottleTable {
+  tenant_id: string
+  ip: string
+  /** Theoretical arrival time, epoch milliseconds. */
+  tat: number
+  /** Whether the last take was allowed (read back in the same statement). */
+  last_allowed: number
+}
+
+export interface AuditEventTable {
+  id: string
+  type: string
+  tenant_id: string
+  client_id: string | null
+  connection: string | null
+  user_id: string | null
+  login: string | null
+  ip: string | null
+  detail: string | null
+  /** Epoch milliseconds (the other tables use seconds; events need the order within a second). */
+  created_at: number
+}
+
 export interface Database {
   tenants: TenantTable
   tenant_hosts: TenantHostTable
@@ -95,6 +133,9 @@ export interface Database {
   users: UserTable
   signing_keys: SigningKeyTable
   refresh_tokens: RefreshTokenTable
+  login_attempts: LoginAttemptTable
+  ip_throttle: IpThrottleTable
+  audit_events: AuditEventTable
 }
 
 export type TenantRow = Selectable<TenantTable>

@@ -1,0 +1,65 @@
+// Helpers for the attack-protection tests: settings over the defaults, the sample breached-password
+// file, a hasher the test opens and closes, and the Redis the tests run against.
+import path from 'node:path'
+import { defaults, type Config } from '../../src/config.js'
+import type { PasswordHasher } from '../../src/security/password-hasher.js'
+import { createArgon2Hasher } from '../../src/security/password-hasher.js'
+import { TEST_ARGON2, TEST_LOAD_SHEDDING } from './app.js'
+
+/** The sample Pwned Passwords file: 1024 sorted lines, with 123456, password, P@ssw0rd, hunter2 (count 1)... */
+export const BREACHED_FILE = path.join(import.meta.dirname, '..', 'fixtures', 'breached-passwords.txt')
+
+/** Where the tests find a real redis-server (.ci/run starts one). */
+export const TEST_REDIS_URL = process.env.TOLLGATE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+export interface ProtectionSettings {
+  bruteForce?: Partial<Config['attackProtection']['bruteForce']>
+  suspiciousIp?: Partial<Config['attackProtection']['suspiciousIp']>
+  breachedPasswords?: Partial<Config['attackProtection']['breachedPasswords']>
+  allowList?: string[]
+  rateLimits?: Partial<Config['rateLimits']>
+  loadShedding?: Partial<Config['loadShedding']>
+}
+
+/** Config overrides that change only the named settings of attack protection, rate limits and load shedding. */
+export function protection (settings: ProtectionSettings): Partial<Config> {
+  const d = defaults
+  return {
+    attackProtection: {
+      bruteForce: { ...d.attackProtection.bruteForce, ...settings.bruteForce },
+      suspiciousIp: { ...d.attackProtection.suspiciousIp, ...settings.suspiciousIp },
+      breachedPasswords: { ...d.attackProtection.breachedPasswords, ...settings.breachedPasswords },
+      allowList: settings.allowList ?? d.attackProtection.allowList,
+    },
+    rateLimits: { ...d.rateLimits, ...settings.rateLimits },
+    loadShedding: { ...TEST_LOAD_SHEDDING, ...settings.loadShedding },
+  }
+}
+
+/** A real hasher whose verifies wait until the test opens the gate; counts what it was asked. */
+export function gatedHasher (): PasswordHasher & { verifies: number, entered: Promise<void>, open (): void } {
+  const real = createArgon2Hasher(TEST_ARGON2)
+  let open!: () => void
+  const gate = new Promise<void>((resolve) => { open = resolve })
+  let entered!: () => void
+  const firstEntered = new Promise<void>((resolve) => { entered = resolve })
+  const hasher = {
+    verifies: 0,
+    entered: firstEntered,
+    open,
+    hash: real.hash,
+    async verify (hash: string, password: string) {
+      hasher.verifies++
+      entered()
+      await gate
+      return real.verify(hash, password)
+    },
+    async verifyNobody (password: string) {
+      hasher.verifies++
+      entered()
+      await gate
+      return real.verifyNobody(password)
+    },
+  }
+  return hasher
+}
