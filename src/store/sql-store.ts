@@ -2,7 +2,7 @@
 // Queries here are written to run unchanged on SQLite and PostgreSQL; an adapter only supplies the
 // Kysely instance (see sqlite.ts).
 import { sql, type Kysely, type Selectable } from 'kysely'
-import { randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { allowance } from './ip-allowance.js'
 import type { AuditEventTable, ClientTable, ConnectionTable, Database, RefreshTokenTable, SigningKeyTable, TenantTable, UserTable } from './schema.js'
 import type {
@@ -279,7 +279,7 @@ export class SqlStore implements Store {
 
   async recordEvent (e: AuditEvent): Promise<void> {
     await this.db.insertInto('audit_events').values({
-      id: randomUUID(), type: e.type, tenant_id: e.tenantId, client_id: e.clientId, connection: e.connection,
+      id: eventId(e.createdAt), type: e.type, tenant_id: e.tenantId, client_id: e.clientId, connection: e.connection,
       user_id: e.userId, login: e.login, ip: e.ip, detail: e.detail, created_at: e.createdAt,
     }).execute()
   }
@@ -292,6 +292,11 @@ export class SqlStore implements Store {
     return rows.map(toAuditEvent)
   }
 }
+
+/** Sorts as the events were written: their time, then this process' sequence, then randomness. */
+let eventSequence = 0
+const eventId = (createdAt: number): string => createdAt.toString(36).padStart(10, '0') +
+  (eventSequence++ % 36 ** 6).toString(36).padStart(6, '0') + randomBytes(4).toString('hex')
 
 const toAuditEvent = (r: Selectable<AuditEventTable>): AuditEvent => ({
   type: r.type as AuditEventType, tenantId: r.tenant_id, clientId: r.client_id, connection: r.connection,

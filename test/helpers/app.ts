@@ -15,7 +15,8 @@ export const TEST_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 }
 export const TEST_LOAD_SHEDDING: Config['loadShedding'] = { ...defaults.loadShedding, maxEventLoopDelayMs: 0 }
 
 export function testConfig (t: Test, overrides: Partial<Config> = {}): Config {
-  return loadConfig({}, { dataDir: t.testdir(), logLevel: 'silent', argon2: TEST_ARGON2, loadShedding: TEST_LOAD_SHEDDING, ...overrides })
+  // t.testdir() empties the directory: called only when the test names none (a restart reuses its own).
+  return loadConfig({}, { logLevel: 'silent', argon2: TEST_ARGON2, loadShedding: TEST_LOAD_SHEDDING, ...overrides, dataDir: overrides.dataDir ?? t.testdir() })
 }
 
 export async function provision (config: Config, document: unknown): Promise<void> {

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { defaults, type Config } from '../../src/config.js'
 import type { PasswordHasher } from '../../src/security/password-hasher.js'
 import { createArgon2Hasher } from '../../src/security/password-hasher.js'
-import { TEST_ARGON2, TEST_LOAD_SHEDDING } from './app.js'
+import { passwordBody as passwordBodyOf, TEST_ARGON2, TEST_LOAD_SHEDDING } from './app.js'
 
 /** The sample Pwned Passwords file: 1024 sorted lines, with 123456, password, P@ssw0rd, hunter2 (count 1)... */
 export const BREACHED_FILE = path.join(import.meta.dirname, '..', 'fixtures', 'breached-passwords.txt')
@@ -62,4 +62,16 @@ export function gatedHasher (): PasswordHasher & { verifies: number, entered: Pr
     },
   }
   return hasher
+}
+
+/** POST /oauth/ro with the password grant, from `ip` (the connecting address). */
+export function login (app: { inject: (o: any) => Promise<any> }, fields: Record<string, unknown> = {},
+  options: { ip?: string, headers?: Record<string, string> } = {}) {
+  return app.inject({
+    method: 'POST',
+    url: '/oauth/ro',
+    remoteAddress: options.ip ?? '203.0.113.5',
+    headers: { host: 'acme.test', ...options.headers },
+    payload: passwordBodyOf(fields),
+  })
 }
