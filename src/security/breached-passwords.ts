@@ -11,13 +11,17 @@ import fs from 'node:fs'
 export interface BreachedPasswords {
   /** How often the password was seen in breaches; 0 when it is not in the file. */
   count (password: string): number
+  /** The same, by the password's uppercase SHA-1. */
+  countOfHash (sha1: string): number
   close (): void
 }
 
 const LINE = /^[0-9A-F]{40}:\d+\r?$/
 const CHUNK = 256
 
-export class BreachedPasswordsFileError extends Error {}
+export class BreachedPasswordsFileError extends Error {
+  override name = 'BreachedPasswordsFileError'
+}
 
 export function openBreachedPasswords (file: string): BreachedPasswords {
   let fd: number
@@ -54,27 +58,29 @@ export function openBreachedPasswords (file: string): BreachedPasswords {
     throw new BreachedPasswordsFileError(`${file} is not a Pwned Passwords file (SHA-1:count lines sorted by hash)`)
   }
 
-  return {
-    count (password) {
-      const target = createHash('sha1').update(password, 'utf8').digest('hex').toUpperCase()
-      // Invariant: if the target's line exists, it starts in [low, high).
-      let low = 0
-      let high = size
-      while (low < high) {
-        const middle = Math.floor((low + high) / 2)
-        const start = nextLineStart(middle)
-        if (start >= high) {
-          high = middle
-          continue
-        }
-        const line = lineAt(start)
-        const hash = line.slice(0, 40)
-        if (hash === target) return Number(line.slice(41)) || 0
-        if (hash < target) low = start + 1
-        else high = start
+  const countOfHash = (target: string): number => {
+    // Invariant: if the target's line exists, it starts in [low, high).
+    let low = 0
+    let high = size
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2)
+      const start = nextLineStart(middle)
+      if (start >= high) {
+        high = middle
+        continue
       }
-      return 0
-    },
+      const line = lineAt(start)
+      const hash = line.slice(0, 40)
+      if (hash === target) return Number(line.slice(41)) || 0
+      if (hash < target) low = start + 1
+      else high = start
+    }
+    return 0
+  }
+
+  return {
+    count: (password) => countOfHash(createHash('sha1').update(password, 'utf8').digest('hex').toUpperCase()),
+    countOfHash,
     close () { fs.closeSync(fd) },
   }
 }
