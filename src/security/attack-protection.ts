@@ -168,9 +168,9 @@ export class AttackProtection {
     return cleared
   }
 
-  /** Refills a throttled IP's allowance at once; returns whether it held anything. */
+  /** Refills a throttled IP's allowance at once; returns whether it had failures to its name. */
   async unthrottle (tenant: Tenant, ip: string): Promise<boolean> {
-    const held = await this.deps.state.clearIp(tenant.id, ipKey(ip))
+    const held = await this.deps.state.clearIp(tenant.id, ipKey(ip), this.now())
     await this.deps.audit.recordEvent({
       type: 'unthrottle', tenantId: tenant.id, clientId: null, connection: null, userId: null, login: null, ip, detail: 'admin', createdAt: this.now(),
     })

@@ -183,8 +183,8 @@ export interface AttackStateStore {
   takeIpAllowance (tenantId: string, ip: string, budget: IpBudget, now: number): Promise<IpAllowance>
   /** Gives one back (the attempt it was taken for succeeded). */
   returnIpAllowance (tenantId: string, ip: string, budget: IpBudget, now: number): Promise<void>
-  /** Refills an IP's allowance at once; returns whether anything was held for it. */
-  clearIp (tenantId: string, ip: string): Promise<boolean>
+  /** Refills an IP's allowance at once; returns whether it had failures to its name. */
+  clearIp (tenantId: string, ip: string, now: number): Promise<boolean>
 }
 
 export type AuditEventType = 'failed_login' | 'block' | 'unblock' | 'throttle' | 'unthrottle'

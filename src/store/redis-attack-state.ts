@@ -54,12 +54,20 @@ end
 return 1
 `
 
+const CLEAR_IP = `
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+redis.call('DEL', KEYS[1])
+if tat > tonumber(ARGV[1]) then return 1 end
+return 0
+`
+
 interface Scripts {
   tgCountAttempt (key: string, ip: string, fingerprint: string, now: number, expiresAt: number): Promise<number>
   tgUncountAttempt (key: string, ip: string): Promise<number>
   tgClearSubject (key: string): Promise<number>
   tgTakeIpAllowance (key: string, now: number, interval: number, windowMs: number): Promise<[number, number]>
   tgReturnIpAllowance (key: string, now: number, interval: number): Promise<number>
+  tgClearIp (key: string, now: number): Promise<number>
 }
 
 export class RedisAttackState implements AttackStateStore {
@@ -68,7 +76,7 @@ export class RedisAttackState implements AttackStateStore {
   constructor (redis: Redis, private readonly prefix = 'tollgate:') {
     const scripts: Array<[keyof Scripts, string]> = [
       ['tgCountAttempt', COUNT_ATTEMPT], ['tgUncountAttempt', UNCOUNT_ATTEMPT], ['tgClearSubject', CLEAR_SUBJECT],
-      ['tgTakeIpAllowance', TAKE_IP_ALLOWANCE], ['tgReturnIpAllowance', RETURN_IP_ALLOWANCE],
+      ['tgTakeIpAllowance', TAKE_IP_ALLOWANCE], ['tgReturnIpAllowance', RETURN_IP_ALLOWANCE], ['tgClearIp', CLEAR_IP],
     ]
     for (const [name, lua] of scripts) {
       if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 1, lua })
@@ -105,7 +113,7 @@ export class RedisAttackState implements AttackStateStore {
     await this.redis.tgReturnIpAllowance(this.ipKey(tenantId, ip), now, Math.floor(budget.windowMs / budget.limit))
   }
 
-  async clearIp (tenantId: string, ip: string): Promise<boolean> {
-    return (await this.redis.del(this.ipKey(tenantId, ip))) > 0
+  async clearIp (tenantId: string, ip: string, now: number): Promise<boolean> {
+    return Number(await this.redis.tgClearIp(this.ipKey(tenantId, ip), now)) === 1
   }
 }

@@ -270,9 +270,9 @@ export class SqlStore implements Store {
       .where('tenant_id', '=', tenantId).where('ip', '=', ip).where('tat', '>', now).execute()
   }
 
-  async clearIp (tenantId: string, ip: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('ip_throttle').where('tenant_id', '=', tenantId).where('ip', '=', ip).executeTakeFirst()
-    return Number(result.numDeletedRows) > 0
+  async clearIp (tenantId: string, ip: string, now: number): Promise<boolean> {
+    const rows = await this.db.deleteFrom('ip_throttle').where('tenant_id', '=', tenantId).where('ip', '=', ip).returning('tat').execute()
+    return rows.some((r) => Number(r.tat) > now)
   }
 
   // Audit log

@@ -36,28 +36,36 @@ export function protection (settings: ProtectionSettings): Partial<Config> {
   }
 }
 
-/** A real hasher whose verifies wait until the test opens the gate; counts what it was asked. */
-export function gatedHasher (): PasswordHasher & { verifies: number, entered: Promise<void>, open (): void } {
+/**
+ * A real hasher the test can hold: after hold(), verifies wait until open(). `entered` resolves when
+ * the first held verify arrives; `verifies` counts the verifies asked for since hold().
+ */
+export function gatedHasher (): PasswordHasher & { verifies: number, entered: Promise<void>, hold (): void, open (): void } {
   const real = createArgon2Hasher(TEST_ARGON2)
-  let open!: () => void
-  const gate = new Promise<void>((resolve) => { open = resolve })
-  let entered!: () => void
-  const firstEntered = new Promise<void>((resolve) => { entered = resolve })
+  let gate: Promise<void> = Promise.resolve()
+  let open = () => {}
+  let enter = () => {}
+  const held = async () => {
+    hasher.verifies++
+    enter()
+    await gate
+  }
   const hasher = {
     verifies: 0,
-    entered: firstEntered,
-    open,
+    entered: Promise.resolve(),
+    hold () {
+      hasher.verifies = 0
+      gate = new Promise<void>((resolve) => { open = resolve })
+      hasher.entered = new Promise<void>((resolve) => { enter = resolve })
+    },
+    open: () => open(),
     hash: real.hash,
     async verify (hash: string, password: string) {
-      hasher.verifies++
-      entered()
-      await gate
+      await held()
       return real.verify(hash, password)
     },
     async verifyNobody (password: string) {
-      hasher.verifies++
-      entered()
-      await gate
+      await held()
       return real.verifyNobody(password)
     },
   }

@@ -108,9 +108,13 @@ export function attackStateContract (t: Test, open: (t: Test) => Promise<Contrac
     await state.returnIpAllowance(a, '203.0.113.5', budget, now)
     t.same(await state.takeIpAllowance(a, '203.0.113.5', budget, now), { allowed: true, remaining: 0, retryAfterMs: 0 })
     t.equal((await state.takeIpAllowance(a, '203.0.113.5', budget, now)).allowed, false)
-    t.equal(await state.clearIp(a, '203.0.113.5'), true)
-    t.equal(await state.clearIp(a, '203.0.113.5'), false)
+    t.equal(await state.clearIp(a, '203.0.113.5', now), true)
+    t.equal(await state.clearIp(a, '203.0.113.5', now), false)
     t.same(await state.takeIpAllowance(a, '203.0.113.5', budget, now), { allowed: true, remaining: 1, retryAfterMs: 0 })
+    await state.returnIpAllowance(a, '203.0.113.5', budget, now)
+    t.equal(await state.clearIp(a, '203.0.113.5', now), false, 'a failure given back leaves nothing to clear')
+    await state.takeIpAllowance(a, '203.0.113.5', budget, now)
+    t.equal(await state.clearIp(a, '203.0.113.5', now + 1000), false, 'nor does a failure refilled since')
   })
 
   t.test('parallel takes never allow more than the limit', async (t) => {
