@@ -2,6 +2,7 @@
 import formbody from '@fastify/formbody'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyServerOptions } from 'fastify'
+import type { Redis } from 'ioredis'
 import { randomUUID } from 'node:crypto'
 import type { Config } from './config.js'
 import { openBreachedPasswords } from './security/breached-passwords.js'
@@ -45,9 +46,10 @@ export async function buildApp (options: AppOptions) {
   const breachedPasswords = config.attackProtection.breachedPasswords.file
     ? openBreachedPasswords(config.attackProtection.breachedPasswords.file)
     : undefined
-  const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined
+  let redis: Redis | undefined
   let store: Store
   try {
+    redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined
     store = options.store ?? await openSqliteStore(config.dataDir)
   } catch (err) {
     breachedPasswords?.close()
@@ -66,6 +68,8 @@ export async function buildApp (options: AppOptions) {
     ajv: { customOptions: { coerceTypes: false } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  // ioredis reconnects by itself; its errors are worth a line in the log, not an unhandled event.
+  redis?.on('error', (err: Error) => { app.log.warn({ err: { message: err.message } }, 'redis connection error') })
   const attackState = redis ? new RedisAttackState(redis, config.redisKeyPrefix) : store
   app.decorate('tollgate', createServices(config, store, hasher, { attackState, breachedPasswords, now: options.now }))
   if (!options.store) app.addHook('onClose', async () => { await store.close() })

@@ -5,6 +5,9 @@ import { Redis } from 'ioredis'
 export async function connectRedis (url: string): Promise<Redis> {
   // A request must not hang on an unreachable Redis: one retry, then the error.
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 })
+  // Connection errors surface as failed commands (and in the app's log, which listens too); without
+  // a listener, ioredis would also print them as unhandled.
+  redis.on('error', () => {})
   try {
     await redis.connect()
   } catch (err) {
