@@ -15,7 +15,8 @@ const loadShedding: FastifyPluginAsync = async (app) => {
     maxRssBytes: limits.maxRssBytes,
     sampleInterval: limits.sampleIntervalMs,
     pressureHandler: async (request, _reply, type, value) => {
-      request.log.warn({ type, value }, 'under pressure: request refused')
+      // Debug level: under pressure, a line per refused request would add to the load.
+      request.log.debug({ type, value }, 'under pressure: request refused')
       throw oauthError('server_busy', {}, { headers: { 'retry-after': String(limits.retryAfterSeconds) } })
     },
   })

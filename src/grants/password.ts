@@ -39,7 +39,6 @@ export const passwordGrant = ({ connections, users, strategies, minter, protecti
       throw oauthError('invalid_user_password')
     }
     await protection.afterSuccess(attempt)
-    if (user.blocked) throw oauthError('user_blocked')
     checkLoginPolicy(client, user)
     return minter.mint({ tenant, issuer, client, user, scopes, device: body.device })
   },
