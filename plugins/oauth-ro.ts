@@ -31,7 +31,7 @@ const oauthRo: FastifyPluginAsyncTypebox = async (app) => {
       client,
       scopes: parseScopes(scope),
       body: request.body,
-      ip: request.ip,
+      ip: request.clientIp,
     })
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache')
     return tokens

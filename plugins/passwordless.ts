@@ -78,7 +78,7 @@ const passwordless: FastifyPluginAsyncTypebox = async (app) => {
     if (!client) throw oauthError('invalid_client')
     // A client verifies codes only if it may use the passwordless grant.
     if (!client.grantTypes.includes(PASSWORDLESS_OTP)) throw oauthError('grant_not_allowed', { grant_type: PASSWORDLESS_OTP })
-    const tokens = await verification.verify({ tenant, issuer: request.issuer, client, scopes: parseScopes(body.scope), body })
+    const tokens = await verification.verify({ tenant, issuer: request.issuer, client, scopes: parseScopes(body.scope), body, ip: request.clientIp })
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache')
     return tokens
   })

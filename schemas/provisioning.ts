@@ -82,6 +82,25 @@ export const ProvisionedUser = Type.Object({
   app_metadata: Type.Optional(Metadata),
 }, { additionalProperties: false })
 
+/** A tenant's own attack-protection settings, over the deployment's (see the README). */
+export const ProvisionedAttackProtection = Type.Object({
+  brute_force: Type.Optional(Type.Object({
+    enabled: Type.Optional(Type.Boolean()),
+    threshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Consecutive failed logins that block an account' })),
+    mode: Type.Optional(literals(['per_ip', 'account_lockout'] as const)),
+    block_seconds: Type.Optional(Type.Integer({ minimum: 1, description: 'How long a block lasts after the last failed attempt' })),
+  }, { additionalProperties: false })),
+  suspicious_ip_throttling: Type.Optional(Type.Object({
+    enabled: Type.Optional(Type.Boolean()),
+    max_failures: Type.Optional(Type.Integer({ minimum: 1, description: 'Failed logins per IP across all accounts per window' })),
+    window_seconds: Type.Optional(Type.Integer({ minimum: 1 })),
+  }, { additionalProperties: false })),
+  breached_password_detection: Type.Optional(Type.Object({
+    enabled: Type.Optional(Type.Boolean()),
+  }, { additionalProperties: false })),
+  allow_list: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Addresses or CIDRs never blocked nor throttled' })),
+}, { additionalProperties: false })
+
 export const ProvisionedTenant = Type.Object({
   name: Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64 }),
   hosts: Type.Array(Type.String({ minLength: 1 }), { description: 'Host headers served by this tenant, with or without port' }),
@@ -89,6 +108,7 @@ export const ProvisionedTenant = Type.Object({
   public_url: Type.Optional(Type.String({ pattern: '^https?://[^/]+/$', description: 'Issuer URL, with its trailing slash' })),
   signing_alg: Type.Optional(literals(SIGNING_ALGORITHMS)),
   default_connection: Type.Optional(Type.String({ description: 'Connection used by /oauth/token password logins without a realm' })),
+  attack_protection: Type.Optional(ProvisionedAttackProtection),
   connections: Type.Array(ProvisionedConnection, { default: [] }),
   clients: Type.Array(ProvisionedClient, { default: [] }),
   users: Type.Array(ProvisionedUser, { default: [] }),
@@ -101,3 +121,4 @@ export const ProvisioningFile = Type.Object({
 
 export type ProvisioningDocument = Static<typeof ProvisioningFile>
 export type ProvisionedUserEntry = Static<typeof ProvisionedUser>
+export type ProvisionedAttackProtectionEntry = Static<typeof ProvisionedAttackProtection>

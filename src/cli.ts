@@ -1,12 +1,18 @@
 #!/usr/bin/env node
-// The `tollgate` command: serve, apply, schema, outbox. Everything it prints goes through `out` and `fail`.
+// The `tollgate` command: serve, apply, schema, outbox, users, ips, logs. Everything it prints goes
+// through `out` and `fail`.
 import { readFileSync } from 'node:fs'
-import { ConfigError, loadConfig } from './config.js'
+import { parseArgs } from 'node:util'
+import { ConfigError, loadConfig, type Config } from './config.js'
 import { formatOutboxMessage } from './passwordless/outbox-format.js'
 import { applyDocument, ProvisioningError } from './provisioning/apply.js'
 import { demoDocument, demoLoginCommand } from './provisioning/demo.js'
+import { AttackProtection } from './security/attack-protection.js'
 import { createArgon2Hasher } from './security/password-hasher.js'
 import { startServer } from './server.js'
+import type { AuditEvent, AuditEventType, Store, Tenant } from './store/port.js'
+import { RedisAttackState } from './store/redis-attack-state.js'
+import { connectRedis } from './store/redis.js'
 import { openSqliteStore } from './store/sqlite.js'
 import { ProvisioningFile } from '../schemas/provisioning.js'
 
@@ -24,6 +30,14 @@ const usage = `usage: tollgate <command>
   outbox [--limit N]
                    show the latest N (default 20) passwordless messages the development
                    delivery provider kept instead of sending, oldest first
+  users unblock --connection NAME [--tenant NAME] LOGIN
+                   lift the brute-force blocks of an account, from every IP
+  ips unthrottle [--tenant NAME] IP
+                   give a throttled IP its failed-login allowance back
+  logs [--tenant NAME] [--type TYPE] [--limit N] [--json]
+                   show the audit log, newest first (failed_login, block, unblock, throttle, unthrottle)
+
+--tenant defaults to the default tenant.
 
 Settings come from the environment: TOLLGATE_DATA_DIR, HOST, PORT, LOG_LEVEL, ... (see README).`
 
@@ -79,6 +93,69 @@ async function serve (demo: boolean) {
   if (demo) out(`Log the demo user in:\n  ${demoLoginCommand(`http://localhost:${port}`)}`)
 }
 
+/** The store, the attack-protection service on the configured state, and the tenant named (or the default). */
+async function withProtection (tenantName: string | undefined,
+  work: (context: { config: Config, store: Store, protection: AttackProtection, tenant: Tenant }) => Promise<void>) {
+  const config = loadConfig()
+  const store = await openSqliteStore(config.dataDir)
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl).catch(async (err) => { await store.close(); throw err }) : undefined
+  try {
+    const tenant = tenantName ? await store.tenantByName(tenantName) : await store.defaultTenant()
+    if (!tenant) return fail(tenantName ? `no tenant named ${tenantName}` : 'no default tenant: name one with --tenant')
+    const state = redis ? new RedisAttackState(redis, config.redisKeyPrefix) : store
+    const protection = new AttackProtection({ defaults: config.attackProtection, state, audit: store })
+    await work({ config, store, protection, tenant })
+  } finally {
+    await redis?.quit()
+    await store.close()
+  }
+}
+
+async function users (args: string[]) {
+  const { positionals: [action, login], values } = parseArgs({
+    args, allowPositionals: true, options: { tenant: { type: 'string' }, connection: { type: 'string' } },
+  })
+  if (action !== 'unblock' || !login || !values.connection) return fail(`users needs: unblock --connection NAME [--tenant NAME] LOGIN\n${usage}`)
+  await withProtection(values.tenant, async ({ store, protection, tenant }) => {
+    const connection = await store.connectionByName(tenant.id, values.connection!)
+    if (!connection) return fail(`no connection named ${values.connection} in tenant ${tenant.name}`)
+    const user = await store.userByLogin(connection.id, login)
+    const cleared = await protection.unblock({ tenant, connection, login, user })
+    out(`unblocked ${login} (${user ? user.id : 'no such user'}) in ${tenant.name}/${connection.name}: ${cleared} failed-login counter${cleared === 1 ? '' : 's'} cleared`)
+  })
+}
+
+async function ips (args: string[]) {
+  const { positionals: [action, ip], values } = parseArgs({ args, allowPositionals: true, options: { tenant: { type: 'string' } } })
+  if (action !== 'unthrottle' || !ip) return fail(`ips needs: unthrottle [--tenant NAME] IP\n${usage}`)
+  await withProtection(values.tenant, async ({ protection, tenant }) => {
+    const held = await protection.unthrottle(tenant, ip)
+    out(held ? `${ip} may log in to ${tenant.name} again` : `${ip} was not throttled in ${tenant.name}`)
+  })
+}
+
+const EVENT_TYPES: AuditEventType[] = ['failed_login', 'block', 'unblock', 'throttle', 'unthrottle']
+
+function formatEvent (e: AuditEvent): string {
+  const fields = { client: e.clientId, connection: e.connection, user: e.userId, login: e.login, ip: e.ip, detail: e.detail }
+  const shown = Object.entries(fields).filter(([, v]) => v !== null).map(([k, v]) => `${k}=${v}`)
+  return [new Date(e.createdAt).toISOString(), e.type.padEnd(12), ...shown].join(' ')
+}
+
+async function logs (args: string[]) {
+  const { values } = parseArgs({
+    args, options: { tenant: { type: 'string' }, type: { type: 'string' }, limit: { type: 'string', default: '50' }, json: { type: 'boolean' } },
+  })
+  const type = values.type as AuditEventType | undefined
+  if (type !== undefined && !EVENT_TYPES.includes(type)) return fail(`--type is one of ${EVENT_TYPES.join(', ')}`)
+  const limit = Number(values.limit)
+  if (!Number.isInteger(limit) || limit < 1) return fail('--limit is a positive integer')
+  await withProtection(values.tenant, async ({ store, tenant }) => {
+    const events = await store.events({ tenantId: tenant.id, type, limit })
+    for (const e of events) out(values.json ? JSON.stringify({ ...e, tenant: tenant.name }) : formatEvent(e))
+  })
+}
+
 async function main (args: string[]) {
   const [command, ...rest] = args
   switch (command) {
@@ -86,6 +163,9 @@ async function main (args: string[]) {
     case 'apply': return apply(rest[0])
     case 'schema': return out(JSON.stringify(ProvisioningFile, null, 2))
     case 'outbox': return outbox(rest)
+    case 'users': return users(rest)
+    case 'ips': return ips(rest)
+    case 'logs': return logs(rest)
     case undefined: case 'help': case '--help': return out(usage)
     default: return fail(`unknown command ${command}\n${usage}`)
   }
@@ -93,5 +173,7 @@ async function main (args: string[]) {
 
 main(process.argv.slice(2)).catch((err) => {
   if (err instanceof ConfigError) fail(err.message)
+  // parseArgs' own errors (an unknown option, a missing value) are usage errors.
+  if (err?.code?.startsWith?.('ERR_PARSE_ARGS')) fail(`${err.message}\n${usage}`)
   fail(err?.stack ?? String(err))
 })

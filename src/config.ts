@@ -2,15 +2,26 @@
 // Behaviour never depends on NODE_ENV: every difference is a named setting.
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import os from 'node:os'
 import path from 'node:path'
+import { invalidIpEntry } from './security/ip-list.js'
+
+/** A request budget: at most `max` requests per `windowSeconds`. */
+const Limit = Type.Object({
+  max: Type.Integer({ minimum: 1 }),
+  windowSeconds: Type.Integer({ minimum: 1 }),
+})
 
 export const ConfigSchema = Type.Object({
   dataDir: Type.String({ minLength: 1 }),
   host: Type.String({ minLength: 1 }),
   port: Type.Integer({ minimum: 0, maximum: 65535 }),
   logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
-  /** Whether X-Forwarded-* headers are believed; a deliberate choice, off by default. */
-  trustProxy: Type.Boolean(),
+  /**
+   * Whether X-Forwarded-* headers are believed; a deliberate choice, off by default. `true` believes
+   * any sender; a string lists the proxies' addresses or CIDRs (comma-separated), the safe choice.
+   */
+  trustProxy: Type.Union([Type.Boolean(), Type.String({ minLength: 1 })]),
   bodyLimit: Type.Integer({ minimum: 1024 }),
   argon2: Type.Object({
     memoryCost: Type.Integer({ minimum: 1024 }),
@@ -35,6 +46,59 @@ export const ConfigSchema = Type.Object({
     startLimitWindowSeconds: Type.Integer({ minimum: 1 }),
     /** Timeout of a call to an HTTP delivery gateway, unless the connection sets its own. */
     deliveryTimeoutMs: Type.Integer({ minimum: 100, maximum: 60000 }),
+  }),
+  /** Redis holding attack-protection state and rate-limit counters, shared by several instances; '' keeps them in the store. */
+  redisUrl: Type.String({ pattern: '^(rediss?://.+)?$' }),
+  /** Prefix of every Redis key Tollgate writes (several deployments may share one Redis). */
+  redisKeyPrefix: Type.String({ minLength: 1 }),
+  /** Deployment-wide defaults; a tenant may override them in its provisioning file. */
+  attackProtection: Type.Object({
+    bruteForce: Type.Object({
+      enabled: Type.Boolean(),
+      /** Consecutive failed logins for one account (from one IP, or from any in account_lockout mode) that block it. */
+      threshold: Type.Integer({ minimum: 1, maximum: 100 }),
+      mode: Type.Union([Type.Literal('per_ip'), Type.Literal('account_lockout')]),
+      /** How long a block lasts after the last failed attempt. */
+      blockSeconds: Type.Integer({ minimum: 1 }),
+    }),
+    suspiciousIp: Type.Object({
+      enabled: Type.Boolean(),
+      /** Failed logins one IP may make across all accounts per window; they refill evenly over the window. */
+      maxFailures: Type.Integer({ minimum: 1 }),
+      windowSeconds: Type.Integer({ minimum: 1 }),
+    }),
+    breachedPasswords: Type.Object({
+      /** A Pwned Passwords file (SHA-1:count lines, sorted by hash); '' turns the check off. */
+      file: Type.String(),
+      /** How often a password must have been seen in breaches to be refused. */
+      minCount: Type.Integer({ minimum: 1 }),
+    }),
+    /** Addresses or CIDRs never counted by brute-force protection and IP throttling. */
+    allowList: Type.Array(Type.String({ minLength: 1 })),
+  }),
+  rateLimits: Type.Object({
+    enabled: Type.Boolean(),
+    /** Requests per IP, counted per endpoint (route URL), unless `routes` names the endpoint. */
+    perIp: Limit,
+    routes: Type.Record(Type.String({ pattern: '^/' }), Limit),
+    /** Attempts per IP and account on the credential endpoints, successful or not. */
+    perAccount: Limit,
+    accountRoutes: Type.Array(Type.String({ pattern: '^/' })),
+    /** Addresses never rate limited (e.g. your own backend). */
+    allowList: Type.Array(Type.String({ minLength: 1 })),
+  }),
+  loadShedding: Type.Object({
+    /** Password hashes computed at once; the rest wait. */
+    hashConcurrency: Type.Integer({ minimum: 1 }),
+    /** Password hashes allowed to wait; beyond, a login is answered 503 at once. */
+    hashQueue: Type.Integer({ minimum: 0 }),
+    retryAfterSeconds: Type.Integer({ minimum: 1 }),
+    /** @fastify/under-pressure thresholds; 0 turns one off. */
+    maxEventLoopDelayMs: Type.Integer({ minimum: 0 }),
+    maxEventLoopUtilization: Type.Number({ minimum: 0, maximum: 1 }),
+    maxHeapUsedBytes: Type.Integer({ minimum: 0 }),
+    maxRssBytes: Type.Integer({ minimum: 0 }),
+    sampleIntervalMs: Type.Integer({ minimum: 10 }),
   }),
 })
 
@@ -62,7 +126,47 @@ export const defaults: Config = {
     startLimitWindowSeconds: 3600,
     deliveryTimeoutMs: 5000,
   },
+  redisUrl: '',
+  redisKeyPrefix: 'tollgate:',
+  // Auth0's defaults: 10 failures per account and IP, blocked 30 days; 100 failures per IP a day.
+  attackProtection: {
+    bruteForce: { enabled: true, threshold: 10, mode: 'per_ip', blockSeconds: 30 * 24 * 3600 },
+    suspiciousIp: { enabled: true, maxFailures: 100, windowSeconds: 24 * 3600 },
+    breachedPasswords: { file: '', minCount: 1 },
+    allowList: [],
+  },
+  // 20 attempts a minute per account and IP is Auth0's same-account limit.
+  rateLimits: {
+    enabled: true,
+    perIp: { max: 300, windowSeconds: 60 },
+    routes: {},
+    perAccount: { max: 20, windowSeconds: 60 },
+    accountRoutes: ['/oauth/ro', '/oauth/token', '/passwordless/verify'],
+    allowList: [],
+  },
+  // A few hashes per core may wait (about 4 x 23 ms here); more would only grow the queue's latency.
+  loadShedding: {
+    hashConcurrency: os.availableParallelism(),
+    hashQueue: 4 * os.availableParallelism(),
+    retryAfterSeconds: 1,
+    maxEventLoopDelayMs: 1000,
+    maxEventLoopUtilization: 0,
+    maxHeapUsedBytes: 0,
+    maxRssBytes: 0,
+    sampleIntervalMs: 1000,
+  },
 }
+
+const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean)
+const json = (name: string, v: string) => {
+  try {
+    return JSON.parse(v)
+  } catch {
+    throw new ConfigError(`invalid setting ${name}: not JSON`)
+  }
+}
+/** true / false, or the proxies' addresses. */
+const trustProxy = (v: string) => v === 'true' ? true : v === 'false' ? false : v
 
 /** Every environment variable Tollgate reads, and where its value goes. */
 const variables: Array<[string, (c: any, v: string) => void]> = [
@@ -70,7 +174,7 @@ const variables: Array<[string, (c: any, v: string) => void]> = [
   ['HOST', (c, v) => { c.host = v }],
   ['PORT', (c, v) => { c.port = v }],
   ['LOG_LEVEL', (c, v) => { c.logLevel = v }],
-  ['TOLLGATE_TRUST_PROXY', (c, v) => { c.trustProxy = v }],
+  ['TOLLGATE_TRUST_PROXY', (c, v) => { c.trustProxy = trustProxy(v) }],
   ['TOLLGATE_BODY_LIMIT', (c, v) => { c.bodyLimit = v }],
   ['TOLLGATE_ARGON2_MEMORY_COST', (c, v) => { c.argon2.memoryCost = v }],
   ['TOLLGATE_ARGON2_TIME_COST', (c, v) => { c.argon2.timeCost = v }],
@@ -85,6 +189,33 @@ const variables: Array<[string, (c: any, v: string) => void]> = [
   ['TOLLGATE_PASSWORDLESS_START_LIMIT_PER_RECIPIENT', (c, v) => { c.passwordless.startLimitPerRecipient = v }],
   ['TOLLGATE_PASSWORDLESS_START_LIMIT_WINDOW', (c, v) => { c.passwordless.startLimitWindowSeconds = v }],
   ['TOLLGATE_PASSWORDLESS_DELIVERY_TIMEOUT_MS', (c, v) => { c.passwordless.deliveryTimeoutMs = v }],
+  ['TOLLGATE_REDIS_URL', (c, v) => { c.redisUrl = v }],
+  ['TOLLGATE_REDIS_KEY_PREFIX', (c, v) => { c.redisKeyPrefix = v }],
+  ['TOLLGATE_BRUTE_FORCE_ENABLED', (c, v) => { c.attackProtection.bruteForce.enabled = v }],
+  ['TOLLGATE_BRUTE_FORCE_THRESHOLD', (c, v) => { c.attackProtection.bruteForce.threshold = v }],
+  ['TOLLGATE_BRUTE_FORCE_MODE', (c, v) => { c.attackProtection.bruteForce.mode = v }],
+  ['TOLLGATE_BRUTE_FORCE_BLOCK_SECONDS', (c, v) => { c.attackProtection.bruteForce.blockSeconds = v }],
+  ['TOLLGATE_SUSPICIOUS_IP_ENABLED', (c, v) => { c.attackProtection.suspiciousIp.enabled = v }],
+  ['TOLLGATE_SUSPICIOUS_IP_MAX_FAILURES', (c, v) => { c.attackProtection.suspiciousIp.maxFailures = v }],
+  ['TOLLGATE_SUSPICIOUS_IP_WINDOW_SECONDS', (c, v) => { c.attackProtection.suspiciousIp.windowSeconds = v }],
+  ['TOLLGATE_BREACHED_PASSWORDS_FILE', (c, v) => { c.attackProtection.breachedPasswords.file = path.resolve(v) }],
+  ['TOLLGATE_BREACHED_PASSWORDS_MIN_COUNT', (c, v) => { c.attackProtection.breachedPasswords.minCount = v }],
+  ['TOLLGATE_ATTACK_PROTECTION_ALLOW_LIST', (c, v) => { c.attackProtection.allowList = list(v) }],
+  ['TOLLGATE_RATE_LIMIT_ENABLED', (c, v) => { c.rateLimits.enabled = v }],
+  ['TOLLGATE_RATE_LIMIT_MAX', (c, v) => { c.rateLimits.perIp.max = v }],
+  ['TOLLGATE_RATE_LIMIT_WINDOW_SECONDS', (c, v) => { c.rateLimits.perIp.windowSeconds = v }],
+  ['TOLLGATE_RATE_LIMIT_ROUTES', (c, v) => { c.rateLimits.routes = json('TOLLGATE_RATE_LIMIT_ROUTES', v) }],
+  ['TOLLGATE_ACCOUNT_RATE_LIMIT_MAX', (c, v) => { c.rateLimits.perAccount.max = v }],
+  ['TOLLGATE_ACCOUNT_RATE_LIMIT_WINDOW_SECONDS', (c, v) => { c.rateLimits.perAccount.windowSeconds = v }],
+  ['TOLLGATE_ACCOUNT_RATE_LIMIT_ROUTES', (c, v) => { c.rateLimits.accountRoutes = list(v) }],
+  ['TOLLGATE_RATE_LIMIT_ALLOW_LIST', (c, v) => { c.rateLimits.allowList = list(v) }],
+  ['TOLLGATE_HASH_CONCURRENCY', (c, v) => { c.loadShedding.hashConcurrency = v }],
+  ['TOLLGATE_HASH_QUEUE', (c, v) => { c.loadShedding.hashQueue = v }],
+  ['TOLLGATE_BUSY_RETRY_AFTER_SECONDS', (c, v) => { c.loadShedding.retryAfterSeconds = v }],
+  ['TOLLGATE_MAX_EVENT_LOOP_DELAY_MS', (c, v) => { c.loadShedding.maxEventLoopDelayMs = v }],
+  ['TOLLGATE_MAX_EVENT_LOOP_UTILIZATION', (c, v) => { c.loadShedding.maxEventLoopUtilization = v }],
+  ['TOLLGATE_MAX_HEAP_USED_BYTES', (c, v) => { c.loadShedding.maxHeapUsedBytes = v }],
+  ['TOLLGATE_MAX_RSS_BYTES', (c, v) => { c.loadShedding.maxRssBytes = v }],
 ]
 
 export class ConfigError extends Error {}
@@ -96,8 +227,12 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, overrides: Par
     const value = env[name]
     if (value !== undefined && value !== '') set(raw, value)
   }
-  const config = Value.Convert(ConfigSchema, raw)
+  const config = Value.Convert(ConfigSchema, raw) as Config
   const [first] = Value.Errors(ConfigSchema, config)
   if (first) throw new ConfigError(`invalid setting ${first.path}: ${first.message}`)
-  return config as Config
+  for (const [name, entries] of [['/attackProtection/allowList', config.attackProtection.allowList], ['/rateLimits/allowList', config.rateLimits.allowList]] as const) {
+    const bad = invalidIpEntry(entries)
+    if (bad !== undefined) throw new ConfigError(`invalid setting ${name}: ${bad} is not an address or a CIDR`)
+  }
+  return config
 }

@@ -87,6 +87,15 @@ export const catalog = {
   // wrong password there; /oauth/token answers 403 as its password grants do.
   wrong_verification_code: entry(401, 'invalid_grant', (p) => `Wrong ${p.login} or verification code.`),
   wrong_verification_code_grant: entry(403, 'invalid_grant', (p) => `Wrong ${p.login} or verification code.`),
+  // Attack protection (reference/auth0-behaviour.md, "Attack protection"; seed 003's 429 table).
+  account_blocked: entry(429, 'too_many_attempts', 'Your account has been blocked after multiple consecutive login attempts.'),
+  account_rate_limited: entry(429, 'too_many_attempts', 'Too many login attempts for this account. Try again later.'),
+  ip_throttled: entry(429, 'too_many_logins',
+    'We have detected suspicious login behavior and further attempts will be blocked. Please contact the administrator.'),
+  rate_limited: entry(429, 'too_many_requests', 'Too many requests. Try again later.'),
+  password_leaked: entry(401, 'password_leaked',
+    'This login attempt has been blocked because the password you\'re using was previously disclosed through a data breach (not in this application). Please check your email for more information.'),
+  server_busy: entry(503, 'temporarily_unavailable', 'The server is busy. Try again shortly.'),
 
   // HTTP level (seeds 000 to 002).
   not_found: entry(404, 'not_found', 'The requested endpoint does not exist.'),

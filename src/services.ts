@@ -4,8 +4,11 @@ import { ClientAuthenticator } from './clients/authenticate.js'
 import type { Config } from './config.js'
 import { createGrants, type Grants } from './grants/index.js'
 import { createPasswordless, type Passwordless } from './passwordless/index.js'
+import { PasswordlessVerification } from './passwordless/verify.js'
+import { AttackProtection } from './security/attack-protection.js'
+import type { BreachedPasswords } from './security/breached-passwords.js'
 import type { PasswordHasher } from './security/password-hasher.js'
-import type { Store } from './store/port.js'
+import type { AttackStateStore, Store } from './store/port.js'
 import { createPasswordStrategies } from './strategies/index.js'
 import { passwordlessStrategy } from './strategies/passwordless.js'
 import { TokenMinter } from './tokens/minter.js'
@@ -17,18 +20,33 @@ export interface Services {
   hasher: PasswordHasher
   grants: Grants
   clientAuthenticator: ClientAuthenticator
-  passwordless: Passwordless
+  passwordless: Passwordless & { verification: PasswordlessVerification }
+  /** The decision point before any secret is verified (brute force, IP throttling, breached passwords). */
+  attackProtection: AttackProtection
 }
 
-export function createServices (config: Config, store: Store, hasher: PasswordHasher): Services {
+export interface ServiceOptions {
+  /** Where attack-protection counters live: the store unless Redis is configured. */
+  attackState?: AttackStateStore
+  breachedPasswords?: BreachedPasswords
+  /** The clock of attack protection (epoch ms); tests move it. */
+  now?: () => number
+}
+
+export function createServices (config: Config, store: Store, hasher: PasswordHasher, options: ServiceOptions = {}): Services {
   const minter = new TokenMinter(store, store, new JwtSigner(), config.tokens)
-  const passwordless = createPasswordless(config.passwordless, store, minter)
+  const passwordless = createPasswordless(config.passwordless, store)
   const strategies = createPasswordStrategies({
     hasher, users: store, customDatabaseTimeoutMs: config.customDatabaseTimeoutMs, passwordless: passwordlessStrategy(passwordless.login),
   })
-  const grants = createGrants({ connections: store, users: store, strategies, minter, passwordless: passwordless.login })
+  const attackProtection = new AttackProtection({
+    defaults: config.attackProtection, state: options.attackState ?? store, audit: store, breached: options.breachedPasswords, now: options.now,
+  })
+  const loginDeps = { users: store, strategies, protection: attackProtection }
+  const grants = createGrants({ connections: store, minter, ...loginDeps })
+  const verification = new PasswordlessVerification({ connections: store, minter, ...loginDeps })
   const clientAuthenticator = new ClientAuthenticator(store)
-  return { config, store, hasher, grants, clientAuthenticator, passwordless }
+  return { config, store, hasher, grants, clientAuthenticator, passwordless: { ...passwordless, verification }, attackProtection }
 }
 
 declare module 'fastify' {

@@ -1,26 +1,68 @@
-// The steps every password login shares, whichever endpoint and grant it arrives by: the
-// connection's strategy, the decision taken before any password is verified, the verify itself,
-// and the client's login policy. Returns undefined for wrong credentials: each grant answers
-// that with its own documented error.
-import { oauthError } from '../errors.js'
+// The steps every login with a secret shares, whichever endpoint and grant it arrives by (a password,
+// or a passwordless code): the connection's strategy, attack protection's decision before any secret
+// is verified, the verify itself and its bookkeeping, and the client's login policy. Returns
+// undefined for wrong credentials: each grant answers that with its own documented error
+// (`wrongCredentials`).
+import { oauthError, type OAuthError } from '../errors.js'
+import { channelOf, isPasswordless, loginLabel } from '../passwordless/channel.js'
+import type { AttackProtection } from '../security/attack-protection.js'
 import { checkLoginPolicy } from '../security/login-policy.js'
-import type { Client, Connection, User, UserStore } from '../store/port.js'
+import type { Client, Connection, Tenant, User, UserStore } from '../store/port.js'
 import type { PasswordStrategies } from '../strategies/index.js'
 
 export interface PasswordLoginDeps {
   users: UserStore
   strategies: PasswordStrategies
+  protection: AttackProtection
 }
 
-export async function loginWithPassword ({ users, strategies }: PasswordLoginDeps,
-  { client, connection, login, password }: { client: Client, connection: Connection, login: string, password: string }): Promise<User | undefined> {
+export interface PasswordLoginRequest {
+  tenant: Tenant
+  client: Client
+  connection: Connection
+  login: string
+  /** The password, or the one-time code of a passwordless connection. */
+  password: string
+  /** The end user's IP (request.clientIp). */
+  ip: string
+}
+
+export async function loginWithPassword ({ users, strategies, protection }: PasswordLoginDeps,
+  { tenant, client, connection, login, password, ip }: PasswordLoginRequest): Promise<User | undefined> {
   const strategy = strategies.forConnection(connection)
   const known = await users.userByLogin(connection.id, login)
-  // Decided before any password is verified, so that a refusal never costs a hash.
-  if (known?.blocked && !strategy.blockCheckedAfterCredentials) throw oauthError('user_blocked')
-  const user = await strategy.verifyPassword({ connection, login, password, user: known })
-  if (!user) return undefined
+  const isCode = strategy.secret === 'code'
+  // Blocked users, throttled IPs, blocked accounts and breached passwords are refused here, before any
+  // secret is verified, so that a refusal never costs a hash.
+  const attempt = await protection.beforeVerify({
+    tenant, client, connection, login, user: known, ip, password: isCode ? undefined : password, blockCheckedLater: isCode,
+  })
+  let user: User | undefined
+  try {
+    user = await strategy.verifyPassword({ connection, login, password, user: known })
+  } catch (err) {
+    await protection.abandon(attempt)
+    throw err
+  }
+  if (!user) {
+    await protection.afterFailure(attempt)
+    return undefined
+  }
+  await protection.afterSuccess(attempt)
   if (user.blocked) throw oauthError('user_blocked')
   checkLoginPolicy(client, user)
   return user
+}
+
+/**
+ * Wrong credentials, as each kind of endpoint documents them: the legacy endpoints (/oauth/ro,
+ * /passwordless/verify) answer 401, /oauth/token 403 invalid_grant; a code's description names the
+ * phone number or email.
+ */
+export function wrongCredentials (connection: Connection, endpoint: 'legacy' | 'token'): OAuthError {
+  if (isPasswordless(connection)) {
+    const login = loginLabel(channelOf(connection))
+    return oauthError(endpoint === 'legacy' ? 'wrong_verification_code' : 'wrong_verification_code_grant', { login })
+  }
+  return oauthError(endpoint === 'legacy' ? 'invalid_user_password' : 'wrong_credentials_grant')
 }

@@ -5,7 +5,7 @@ import type { ConnectionDirectory } from '../store/port.js'
 import { resolveConnection } from '../strategies/resolve-connection.js'
 import type { TokenMinter } from '../tokens/minter.js'
 import { PasswordRealmGrantBody } from '../../schemas/oauth-token.js'
-import { loginWithPassword, type PasswordLoginDeps } from './password-login.js'
+import { loginWithPassword, wrongCredentials, type PasswordLoginDeps } from './password-login.js'
 import { defineGrant } from './types.js'
 
 export interface PasswordRealmGrantDeps extends PasswordLoginDeps {
@@ -16,12 +16,12 @@ export interface PasswordRealmGrantDeps extends PasswordLoginDeps {
 const passwordTokenGrant = (name: string) => (deps: PasswordRealmGrantDeps) => defineGrant({
   name,
   bodySchema: PasswordRealmGrantBody,
-  async handle ({ tenant, issuer, client, scopes, body }) {
+  async handle ({ tenant, issuer, client, scopes, body, ip }) {
     const connectionName = body.realm ?? tenant.defaultConnection
     if (!connectionName) throw oauthError('no_default_connection')
     const connection = await resolveConnection(deps.connections, tenant, client, connectionName)
-    const user = await loginWithPassword(deps, { client, connection, login: body.username, password: body.password })
-    if (!user) throw oauthError('wrong_credentials_grant')
+    const user = await loginWithPassword(deps, { tenant, client, connection, login: body.username, password: body.password, ip })
+    if (!user) throw wrongCredentials(connection, 'token')
     return deps.minter.mint({ tenant, issuer, client, user, scopes, device: body.device })
   },
 })

@@ -2,30 +2,29 @@
 // /passwordless/start (`otp`) for a phone number or email (`username`) in an sms or email
 // connection (`realm`).
 import { oauthError } from '../errors.js'
-import { channelOf, isPasswordless, loginLabel } from '../passwordless/channel.js'
-import type { PasswordlessLogin } from '../passwordless/login.js'
+import { isPasswordless } from '../passwordless/channel.js'
 import type { ConnectionDirectory } from '../store/port.js'
 import { resolveConnection } from '../strategies/resolve-connection.js'
 import type { TokenMinter } from '../tokens/minter.js'
 import { PasswordlessOtpGrantBody } from '../../schemas/passwordless.js'
+import { loginWithPassword, wrongCredentials, type PasswordLoginDeps } from './password-login.js'
 import { defineGrant } from './types.js'
 
 export const PASSWORDLESS_OTP = 'http://auth0.com/oauth/grant-type/passwordless/otp'
 
-export interface PasswordlessOtpGrantDeps {
+export interface PasswordlessOtpGrantDeps extends PasswordLoginDeps {
   connections: ConnectionDirectory
-  passwordless: PasswordlessLogin
   minter: TokenMinter
 }
 
-export const passwordlessOtpGrant = ({ connections, passwordless, minter }: PasswordlessOtpGrantDeps) => defineGrant({
+export const passwordlessOtpGrant = (deps: PasswordlessOtpGrantDeps) => defineGrant({
   name: PASSWORDLESS_OTP,
   bodySchema: PasswordlessOtpGrantBody,
-  async handle ({ tenant, issuer, client, scopes, body }) {
-    const connection = await resolveConnection(connections, tenant, client, body.realm)
+  async handle ({ tenant, issuer, client, scopes, body, ip }) {
+    const connection = await resolveConnection(deps.connections, tenant, client, body.realm)
     if (!isPasswordless(connection)) throw oauthError('strategy_not_supported')
-    const user = await passwordless.login({ client, connection, login: body.username, code: body.otp })
-    if (!user) throw oauthError('wrong_verification_code_grant', { login: loginLabel(channelOf(connection)) })
-    return minter.mint({ tenant, issuer, client, user, scopes })
+    const user = await loginWithPassword(deps, { tenant, client, connection, login: body.username, password: body.otp, ip })
+    if (!user) throw wrongCredentials(connection, 'token')
+    return deps.minter.mint({ tenant, issuer, client, user, scopes })
   },
 })

@@ -1,10 +1,8 @@
 // Checking a passwordless code, whichever endpoint it arrives by (/oauth/ro, /passwordless/verify,
-// the otp grant on /oauth/token). A right code proves the phone number or email: the user is created
+// the otp grant on /oauth/token; all through src/grants/password-login.ts). A right code proves the phone number or email: the user is created
 // at the first login, and an email user's address counts as verified from then on.
 import { randomBytes } from 'node:crypto'
-import { oauthError } from '../errors.js'
-import { checkLoginPolicy } from '../security/login-policy.js'
-import type { Client, Connection, User, UserStore } from '../store/port.js'
+import type { Connection, User, UserStore } from '../store/port.js'
 import { channelOf, isValidLogin, normaliseLogin, type Channel } from './channel.js'
 import type { PasswordlessCodes } from './codes.js'
 
@@ -19,19 +17,6 @@ export class PasswordlessLogin {
     if (!isValidLogin(channel, key)) return undefined
     if (!await this.deps.codes.check(connection.id, key, code)) return undefined
     return this.userOf(connection, channel, key)
-  }
-
-  /**
-   * verify, then what every login checks after the credentials: blocked, then the client's policy.
-   * A blocked user is only told so with a right code: blocked users are never sent one, and a
-   * refusal before the check would reveal the block to anyone.
-   */
-  async login ({ client, connection, login, code }: { client: Client, connection: Connection, login: string, code: string }): Promise<User | undefined> {
-    const user = await this.verify(connection, login, code)
-    if (!user) return undefined
-    if (user.blocked) throw oauthError('user_blocked')
-    checkLoginPolicy(client, user)
-    return user
   }
 
   private async userOf (connection: Connection, channel: Channel, login: string): Promise<User> {

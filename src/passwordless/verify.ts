@@ -5,8 +5,8 @@ import { oauthError } from '../errors.js'
 import type { Client, ConnectionDirectory, Tenant } from '../store/port.js'
 import { resolveConnection } from '../strategies/resolve-connection.js'
 import type { TokenMinter, TokenResponse } from '../tokens/minter.js'
-import { channelOf, isPasswordless, loginField, loginLabel } from './channel.js'
-import type { PasswordlessLogin } from './login.js'
+import { loginWithPassword, wrongCredentials, type PasswordLoginDeps } from '../grants/password-login.js'
+import { channelOf, isPasswordless, loginField } from './channel.js'
 
 export interface VerifyRequest {
   tenant: Tenant
@@ -14,20 +14,21 @@ export interface VerifyRequest {
   client: Client
   scopes: string[]
   body: { connection: string, verification_code: string, phone_number?: string, email?: string, device?: string }
+  ip: string
 }
 
 export class PasswordlessVerification {
-  constructor (private readonly deps: { connections: ConnectionDirectory, login: PasswordlessLogin, minter: TokenMinter }) {}
+  constructor (private readonly deps: PasswordLoginDeps & { connections: ConnectionDirectory, minter: TokenMinter }) {}
 
-  async verify ({ tenant, issuer, client, scopes, body }: VerifyRequest): Promise<TokenResponse> {
+  async verify ({ tenant, issuer, client, scopes, body, ip }: VerifyRequest): Promise<TokenResponse> {
     const connection = await resolveConnection(this.deps.connections, tenant, client, body.connection)
     if (!isPasswordless(connection)) throw oauthError('strategy_not_supported')
     const channel = channelOf(connection)
     const field = loginField(channel)
     const login = body[field]
     if (login === undefined) throw oauthError('missing_parameter', { name: field })
-    const user = await this.deps.login.login({ client, connection, login, code: body.verification_code })
-    if (!user) throw oauthError('wrong_verification_code', { login: loginLabel(channel) })
+    const user = await loginWithPassword(this.deps, { tenant, client, connection, login, password: body.verification_code, ip })
+    if (!user) throw wrongCredentials(connection, 'legacy')
     return this.deps.minter.mint({ tenant, issuer, client, user, scopes, device: body.device })
   }
 }

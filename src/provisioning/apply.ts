@@ -6,9 +6,11 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
 import { ProvisioningFile, type ProvisionedUserEntry, type ProvisioningDocument } from '../../schemas/provisioning.js'
 import { findDottedField } from '../dotted-fields.js'
+import { invalidIpEntry } from '../security/ip-list.js'
 import type { PasswordHasher } from '../security/password-hasher.js'
 import { sha256Hex } from '../security/secrets.js'
 import type { Client, Connection, ProvisioningStore, Store, Tenant, User } from '../store/port.js'
+import { toAttackProtectionOverrides } from './attack-protection.js'
 import { generateSigningKey, type SigningAlgorithm } from '../tokens/keys.js'
 
 export class ProvisioningError extends Error {
@@ -36,6 +38,8 @@ export function checkDocument (input: unknown): ProvisioningDocument {
       if (other) throw new ProvisioningError(`/tenants/${t}/hosts`, `host ${host} is already served by tenant ${other}`)
       seenHosts.set(host.toLowerCase(), tenant.name)
     }
+    const badEntry = invalidIpEntry(tenant.attack_protection?.allow_list ?? [])
+    if (badEntry !== undefined) throw new ProvisioningError(`/tenants/${t}/attack_protection/allow_list`, `${badEntry} is not an address or a CIDR`)
     const clientIds = new Set(tenant.clients.map((c) => c.client_id))
     const connectionNames = new Set(tenant.connections.map((c) => c.name))
     tenant.connections.forEach((connection, c) => {
@@ -90,6 +94,7 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
         publicUrl: entry.public_url ?? null,
         signingAlg: entry.signing_alg ?? 'RS256',
         defaultConnection: entry.default_connection ?? null,
+        attackProtection: toAttackProtectionOverrides(entry.attack_protection),
       }
       const taken = await tx.hostsOfOtherTenants(tenant.id, entry.hosts)
       if (taken.length > 0) throw new ProvisioningError(`${path}/hosts`, `host ${taken[0]} is already served by another tenant`)

@@ -83,6 +83,43 @@ const migrations: Record<string, Migration> = {
         .execute()
     },
   },
+  '0004_attack_protection': {
+    async up (db: Kysely<any>) {
+      await db.schema.alterTable('tenants')
+        .addColumn('attack_protection', 'text', (c) => c.notNull().defaultTo('{}'))
+        .execute()
+      await db.schema.createTable('login_attempts')
+        .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('ip', 'text', (c) => c.notNull())
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .addColumn('fingerprint', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('login_attempts_pk', ['tenant_id', 'subject', 'ip'])
+        .execute()
+      await db.schema.createTable('ip_throttle')
+        .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+        .addColumn('ip', 'text', (c) => c.notNull())
+        .addColumn('tat', 'bigint', (c) => c.notNull())
+        .addColumn('last_allowed', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('ip_throttle_pk', ['tenant_id', 'ip'])
+        .execute()
+      await db.schema.createTable('audit_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+        .addColumn('client_id', 'text')
+        .addColumn('connection', 'text')
+        .addColumn('user_id', 'text')
+        .addColumn('login', 'text')
+        .addColumn('ip', 'text')
+        .addColumn('detail', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('audit_events_by_time').on('audit_events').columns(['created_at', 'id']).execute()
+      await db.schema.createIndex('audit_events_by_tenant').on('audit_events').columns(['tenant_id', 'created_at']).execute()
+    },
+  },
 }
 
 migrations['0002_token_endpoint'] = {

@@ -11,6 +11,16 @@ export interface Tenant {
   signingAlg: string
   /** The connection /oauth/token's password grant uses when no realm is given. */
   defaultConnection: string | null
+  /** The tenant's own attack-protection settings, over the deployment's defaults. */
+  attackProtection?: AttackProtectionOverrides
+}
+
+/** What a tenant may set differently from the deployment (see config.ts attackProtection). */
+export interface AttackProtectionOverrides {
+  bruteForce?: { enabled?: boolean, threshold?: number, mode?: 'per_ip' | 'account_lockout', blockSeconds?: number }
+  suspiciousIp?: { enabled?: boolean, maxFailures?: number, windowSeconds?: number }
+  breachedPasswords?: { enabled?: boolean }
+  allowList?: string[]
 }
 
 export interface ConnectionOptions {
@@ -187,7 +197,87 @@ export interface ProvisioningStore extends TenantDirectory, ClientDirectory, Con
   hostsOfOtherTenants (tenantId: string, hosts: string[]): Promise<string[]>
 }
 
-export interface Store extends ProvisioningStore, RefreshTokenStore, PasswordlessCodeStore, OutboxStore {
+/**
+ * One failed-login counter: an account (`subject`: a user id, or a login no user has) seen from one
+ * IP, or from every IP (`ip` = '*', the account-lockout mode).
+ */
+export interface AttemptKey {
+  tenantId: string
+  subject: string
+  ip: string
+}
+
+/** The outcome of taking one failure from an IP's allowance. */
+export interface IpAllowance {
+  allowed: boolean
+  /** Failures the IP may still make now. */
+  remaining: number
+  /** When refused: milliseconds until one failure is allowed again. */
+  retryAfterMs: number
+}
+
+/** An IP's failure allowance: `limit` failures, refilled evenly over `windowMs` (a GCRA bucket). */
+export interface IpBudget {
+  limit: number
+  windowMs: number
+}
+
+/**
+ * Attack-protection state. Every operation is atomic on its own, so parallel requests can never
+ * count past a limit. Times are passed in (epoch milliseconds): the caller owns the clock.
+ */
+export interface AttackStateStore {
+  /**
+   * Counts one more attempt and returns the new count. The count starts over at 1 when the counter
+   * has expired or was kept for another password (`fingerprint`: the password changed since).
+   * The counter then expires at `expiresAt`.
+   */
+  countAttempt (key: AttemptKey, fingerprint: string, now: number, expiresAt: number): Promise<number>
+  /** Takes back one attempt that ended without a verdict (e.g. the user store did not answer). */
+  uncountAttempt (key: AttemptKey): Promise<void>
+  /** Forgets a counter (a successful login). */
+  clearAttempts (key: AttemptKey): Promise<void>
+  /** Forgets every counter of an account, from every IP; returns how many there were. */
+  clearSubject (tenantId: string, subject: string): Promise<number>
+  /** Takes one failure from an IP's allowance, unless it is used up. */
+  takeIpAllowance (tenantId: string, ip: string, budget: IpBudget, now: number): Promise<IpAllowance>
+  /** Gives one back (the attempt it was taken for succeeded). */
+  returnIpAllowance (tenantId: string, ip: string, budget: IpBudget, now: number): Promise<void>
+  /** Refills an IP's allowance at once; returns whether it had failures to its name. */
+  clearIp (tenantId: string, ip: string, now: number): Promise<boolean>
+}
+
+export type AuditEventType = 'failed_login' | 'block' | 'unblock' | 'throttle' | 'unthrottle'
+
+/** One entry of the audit log. Never carries a password. */
+export interface AuditEvent {
+  type: AuditEventType
+  tenantId: string
+  clientId: string | null
+  connection: string | null
+  userId: string | null
+  /** The username, email or phone number the attempt named. */
+  login: string | null
+  ip: string | null
+  /** Why, in a word: wrong_password, password_leaked, user_blocked, admin... */
+  detail: string | null
+  /** Epoch milliseconds. */
+  createdAt: number
+}
+
+export interface AuditQuery {
+  tenantId?: string
+  type?: AuditEventType
+  limit: number
+}
+
+export interface AuditLog {
+  recordEvent (event: AuditEvent): Promise<void>
+  /** The latest events first. */
+  events (query: AuditQuery): Promise<AuditEvent[]>
+}
+
+export interface Store extends ProvisioningStore, RefreshTokenStore, PasswordlessCodeStore, OutboxStore, AttackStateStore, AuditLog {
   transaction<T> (work: (store: ProvisioningStore) => Promise<T>): Promise<T>
   close (): Promise<void>
 }

@@ -11,6 +11,8 @@ export interface TenantTable {
   signing_alg: string
   default_connection: string | null
   created_at: number
+  /** JSON object of the tenant's attack-protection overrides (0004). */
+  attack_protection: Generated<string>
 }
 
 export interface TenantHostTable {
@@ -117,6 +119,42 @@ export interface OutboxTable {
   created_at: number
 }
 
+/** A failed-login counter (0004). Times in epoch milliseconds. */
+export interface LoginAttemptTable {
+  tenant_id: string
+  subject: string
+  /** The IP it counts, or '*' for every IP. */
+  ip: string
+  count: number
+  /** Part of a hash of the account's password hash: a password change starts the count over. */
+  fingerprint: string
+  expires_at: number
+}
+
+/** An IP's failed-login allowance as a GCRA bucket (0004): full when `tat` is in the past. */
+export interface IpThrottleTable {
+  tenant_id: string
+  ip: string
+  /** Theoretical arrival time, epoch milliseconds. */
+  tat: number
+  /** Whether the last take was allowed (read back in the same statement). */
+  last_allowed: number
+}
+
+export interface AuditEventTable {
+  id: string
+  type: string
+  tenant_id: string
+  client_id: string | null
+  connection: string | null
+  user_id: string | null
+  login: string | null
+  ip: string | null
+  detail: string | null
+  /** Epoch milliseconds (the other tables use seconds; events need the order within a second). */
+  created_at: number
+}
+
 export interface Database {
   tenants: TenantTable
   tenant_hosts: TenantHostTable
@@ -127,6 +165,9 @@ export interface Database {
   refresh_tokens: RefreshTokenTable
   passwordless_codes: PasswordlessCodeTable
   passwordless_outbox: OutboxTable
+  login_attempts: LoginAttemptTable
+  ip_throttle: IpThrottleTable
+  audit_events: AuditEventTable
 }
 
 export type TenantRow = Selectable<TenantTable>

@@ -1,15 +1,24 @@
 // The storage port implemented once, with Kysely, for every SQL dialect Tollgate supports.
 // Queries here are written to run unchanged on SQLite and PostgreSQL; an adapter only supplies the
 // Kysely instance (see sqlite.ts).
-import type { Kysely, Selectable } from 'kysely'
-import type { ClientTable, ConnectionTable, Database, OutboxTable, PasswordlessCodeTable, RefreshTokenTable, SigningKeyTable, TenantTable, UserTable } from './schema.js'
-import type { Client, Connection, OutboxMessage, PasswordlessCodeRecord, ProvisioningStore, RefreshTokenRecord, SigningKey, Store, Tenant, User } from './port.js'
+import { sql, type Kysely, type Selectable } from 'kysely'
+import { randomBytes } from 'node:crypto'
+import { allowance } from './ip-allowance.js'
+import type {
+  AuditEventTable, ClientTable, ConnectionTable, Database, OutboxTable, PasswordlessCodeTable, RefreshTokenTable, SigningKeyTable,
+  TenantTable, UserTable,
+} from './schema.js'
+import type {
+  AttemptKey, AuditEvent, AuditEventType, AuditQuery, Client, Connection, IpAllowance, IpBudget, OutboxMessage,
+  PasswordlessCodeRecord, ProvisioningStore, RefreshTokenRecord, SigningKey, Store, Tenant, User,
+} from './port.js'
 
 const json = (text: string) => JSON.parse(text)
 
 const toTenant = (r: Selectable<TenantTable>): Tenant => ({
   id: r.id, name: r.name, isDefault: r.is_default === 1, publicUrl: r.public_url, signingAlg: r.signing_alg,
   defaultConnection: r.default_connection,
+  attackProtection: json(r.attack_protection),
 })
 
 const toConnection = (r: Selectable<ConnectionTable>): Connection => ({
@@ -95,6 +104,7 @@ export class SqlStore implements Store {
     const values = {
       id: tenant.id, name: tenant.name, is_default: tenant.isDefault ? 1 : 0, public_url: tenant.publicUrl,
       signing_alg: tenant.signingAlg, default_connection: tenant.defaultConnection, created_at: Math.floor(Date.now() / 1000),
+      attack_protection: JSON.stringify(tenant.attackProtection ?? {}),
     }
     const { created_at: _, id: __, ...changes } = values
     await this.db.insertInto('tenants').values(values)
@@ -265,4 +275,91 @@ export class SqlStore implements Store {
       .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
     return rows.map(toOutboxMessage).reverse()
   }
+
+  // Attack protection: each operation is one statement, so concurrent requests cannot interleave.
+
+  async countAttempt (key: AttemptKey, fingerprint: string, now: number, expiresAt: number): Promise<number> {
+    const row = await this.db.insertInto('login_attempts')
+      .values({ tenant_id: key.tenantId, subject: key.subject, ip: key.ip, count: 1, fingerprint, expires_at: expiresAt })
+      .onConflict((oc) => oc.columns(['tenant_id', 'subject', 'ip']).doUpdateSet({
+        count: sql<number>`CASE WHEN login_attempts.expires_at > ${now} AND login_attempts.fingerprint = excluded.fingerprint
+          THEN login_attempts.count + 1 ELSE 1 END`,
+        fingerprint: (eb) => eb.ref('excluded.fingerprint'),
+        expires_at: (eb) => eb.ref('excluded.expires_at'),
+      }))
+      .returning('count').executeTakeFirstOrThrow()
+    return Number(row.count)
+  }
+
+  async uncountAttempt (key: AttemptKey): Promise<void> {
+    await this.db.updateTable('login_attempts').set((eb) => ({ count: eb('count', '-', 1) }))
+      .where('tenant_id', '=', key.tenantId).where('subject', '=', key.subject).where('ip', '=', key.ip)
+      .where('count', '>', 0).execute()
+  }
+
+  async clearAttempts (key: AttemptKey): Promise<void> {
+    await this.db.deleteFrom('login_attempts')
+      .where('tenant_id', '=', key.tenantId).where('subject', '=', key.subject).where('ip', '=', key.ip).execute()
+  }
+
+  async clearSubject (tenantId: string, subject: string): Promise<number> {
+    const result = await this.db.deleteFrom('login_attempts')
+      .where('tenant_id', '=', tenantId).where('subject', '=', subject).executeTakeFirst()
+    return Number(result.numDeletedRows)
+  }
+
+  // GCRA: `tat` moves one interval (window / limit) later per failure; a take is allowed while it
+  // stays within one window of now. Whether it was allowed is written and read back in the same statement.
+  async takeIpAllowance (tenantId: string, ip: string, budget: IpBudget, now: number): Promise<IpAllowance> {
+    const interval = Math.floor(budget.windowMs / budget.limit)
+    const base = sql<number>`(CASE WHEN ip_throttle.tat > ${now} THEN ip_throttle.tat ELSE ${now} END)`
+    const fits = sql<boolean>`${base} + ${interval} - ${now} <= ${budget.windowMs}`
+    const row = await this.db.insertInto('ip_throttle')
+      .values({ tenant_id: tenantId, ip, tat: now + interval, last_allowed: 1 })
+      .onConflict((oc) => oc.columns(['tenant_id', 'ip']).doUpdateSet({
+        tat: sql<number>`CASE WHEN ${fits} THEN ${base} + ${interval} ELSE ip_throttle.tat END`,
+        last_allowed: sql<number>`CASE WHEN ${fits} THEN 1 ELSE 0 END`,
+      }))
+      .returning(['tat', 'last_allowed']).executeTakeFirstOrThrow()
+    return allowance(Number(row.tat), Number(row.last_allowed) === 1, interval, budget.windowMs, now)
+  }
+
+  async returnIpAllowance (tenantId: string, ip: string, budget: IpBudget, now: number): Promise<void> {
+    const interval = Math.floor(budget.windowMs / budget.limit)
+    await this.db.updateTable('ip_throttle').set((eb) => ({ tat: eb('tat', '-', interval) }))
+      .where('tenant_id', '=', tenantId).where('ip', '=', ip).where('tat', '>', now).execute()
+  }
+
+  async clearIp (tenantId: string, ip: string, now: number): Promise<boolean> {
+    const rows = await this.db.deleteFrom('ip_throttle').where('tenant_id', '=', tenantId).where('ip', '=', ip).returning('tat').execute()
+    return rows.some((r) => Number(r.tat) > now)
+  }
+
+  // Audit log
+
+  async recordEvent (e: AuditEvent): Promise<void> {
+    await this.db.insertInto('audit_events').values({
+      id: eventId(e.createdAt), type: e.type, tenant_id: e.tenantId, client_id: e.clientId, connection: e.connection,
+      user_id: e.userId, login: e.login, ip: e.ip, detail: e.detail, created_at: e.createdAt,
+    }).execute()
+  }
+
+  async events (query: AuditQuery): Promise<AuditEvent[]> {
+    let q = this.db.selectFrom('audit_events').selectAll()
+    if (query.tenantId) q = q.where('tenant_id', '=', query.tenantId)
+    if (query.type) q = q.where('type', '=', query.type)
+    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute()
+    return rows.map(toAuditEvent)
+  }
 }
+
+/** Sorts as the events were written: their time, then this process' sequence, then randomness. */
+let eventSequence = 0
+const eventId = (createdAt: number): string => createdAt.toString(36).padStart(10, '0') +
+  (eventSequence++ % 36 ** 6).toString(36).padStart(6, '0') + randomBytes(4).toString('hex')
+
+const toAuditEvent = (r: Selectable<AuditEventTable>): AuditEvent => ({
+  type: r.type as AuditEventType, tenantId: r.tenant_id, clientId: r.client_id, connection: r.connection,
+  userId: r.user_id, login: r.login, ip: r.ip, detail: r.detail, createdAt: Number(r.created_at),
+})
+

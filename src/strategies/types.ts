@@ -12,9 +12,10 @@ export interface PasswordLogin {
 /** How a connection checks a username and password. Returns the user, or undefined if wrong. */
 export interface PasswordStrategy {
   /**
-   * Whether a blocked user is refused only after the credentials were checked (passwordless: blocked
-   * users are never sent a code, so refusing them before the check would reveal the block).
+   * What the secret is: a password (the default), or a one-time code. A code is not looked up among
+   * breached passwords, and a blocked user is refused only after a right code: blocked users are
+   * never sent one, so refusing them before the check would reveal the block.
    */
-  blockCheckedAfterCredentials?: boolean
+  secret?: 'password' | 'code'
   verifyPassword (attempt: PasswordLogin): Promise<User | undefined>
 }

@@ -2,7 +2,7 @@
 // applied through the same code as `tollgate apply`, and argon2id with light parameters.
 import type { Test } from 'tap'
 import { buildApp, type AppOptions } from '../../src/app.js'
-import { loadConfig, type Config } from '../../src/config.js'
+import { defaults, loadConfig, type Config } from '../../src/config.js'
 import { applyDocument } from '../../src/provisioning/apply.js'
 import { createArgon2Hasher, type PasswordHasher } from '../../src/security/password-hasher.js'
 import { openSqliteStore } from '../../src/store/sqlite.js'
@@ -10,8 +10,13 @@ import { fixture } from './fixture.js'
 
 export const TEST_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 }
 
+// A test process blocks its own event loop (key generation while provisioning): event-loop pressure
+// would refuse requests at random. It is measured by the benchmarks; tests use the heap threshold.
+export const TEST_LOAD_SHEDDING: Config['loadShedding'] = { ...defaults.loadShedding, maxEventLoopDelayMs: 0 }
+
 export function testConfig (t: Test, overrides: Partial<Config> = {}): Config {
-  return loadConfig({}, { dataDir: t.testdir(), logLevel: 'silent', argon2: TEST_ARGON2, ...overrides })
+  // t.testdir() empties the directory: called only when the test names none (a restart reuses its own).
+  return loadConfig({}, { logLevel: 'silent', argon2: TEST_ARGON2, loadShedding: TEST_LOAD_SHEDDING, ...overrides, dataDir: overrides.dataDir ?? t.testdir() })
 }
 
 export async function provision (config: Config, document: unknown): Promise<void> {
