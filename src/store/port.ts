@@ -40,6 +40,15 @@ export interface Client {
   /** How the client proves itself at the token endpoint (RFC 8414 names). */
   authMethods: ClientAuthMethod[]
   requireEmailVerified: boolean
+  /** RFC 7523: the client's public keys, inline (a JWK set) or where to fetch them. */
+  jwks?: JsonWebKeySet | null
+  jwksUri?: string | null
+  /** Whether the client's assertions may name a user of the tenant as subject (RFC 7523 2.1). */
+  actForUsers?: boolean
+}
+
+export interface JsonWebKeySet {
+  keys: JsonWebKey[]
 }
 
 export type JsonObject = Record<string, unknown>
@@ -71,6 +80,8 @@ export interface SigningKey {
   publicJwk: JsonWebKey & { kid: string, alg: string, use: string }
   status: KeyStatus
   createdAt: number
+  /** For a previous key: when the last token it signed expires (after that it is no longer published). */
+  retireAfter?: number | null
 }
 
 export interface RefreshTokenRecord {
@@ -110,9 +121,27 @@ export interface UserStore {
 }
 
 export interface KeyStore {
-  /** The keys the tenant publishes, the current one first. */
+  /** The keys the tenant publishes, the current one first: previous keys only until their retire_after. */
   signingKeys (tenantId: string): Promise<SigningKey[]>
   insertSigningKey (key: SigningKey): Promise<void>
+  /** Every key stored for the tenant, also those past retire_after (for `tollgate keys list`). */
+  allSigningKeys (tenantId: string): Promise<SigningKey[]>
+  /** The tenant a key id is stored for, if any (kids are unique across tenants). */
+  tenantIdOfSigningKey (kid: string): Promise<string | undefined>
+  /** Makes the tenant's current key(s) previous, published until `retireAfter`. */
+  retireCurrentSigningKeys (tenantId: string, retireAfter: number): Promise<void>
+  /** Deletes the tenant's previous keys whose retire_after has passed; returns their kids. */
+  deleteRetiredSigningKeys (tenantId: string, now: number): Promise<string[]>
+}
+
+/** One-time values (assertion jtis), recorded by hash. */
+export interface ReplayStore {
+  /**
+   * Records `id` until `expiresAt`, atomically: true if it was not recorded (or its record had
+   * expired), false if it is in use. Of concurrent calls with the same id, exactly one gets true.
+   */
+  recordOnce (id: string, expiresAt: number, now: number): Promise<boolean>
+  deleteExpiredRecords (now: number): Promise<void>
 }
 
 export interface RefreshTokenStore {
@@ -123,6 +152,7 @@ export interface RefreshTokenStore {
 /** What `tollgate apply` writes, always inside one transaction. */
 export interface ProvisioningStore extends TenantDirectory, ClientDirectory, ConnectionDirectory, UserStore, KeyStore {
   tenantByName (name: string): Promise<Tenant | undefined>
+  allTenants (): Promise<Tenant[]>
   upsertTenant (tenant: Tenant, hosts: string[]): Promise<void>
   upsertConnection (connection: Connection): Promise<void>
   upsertClient (client: Client): Promise<void>
@@ -133,7 +163,7 @@ export interface ProvisioningStore extends TenantDirectory, ClientDirectory, Con
   hostsOfOtherTenants (tenantId: string, hosts: string[]): Promise<string[]>
 }
 
-export interface Store extends ProvisioningStore, RefreshTokenStore {
+export interface Store extends ProvisioningStore, RefreshTokenStore, ReplayStore {
   transaction<T> (work: (store: ProvisioningStore) => Promise<T>): Promise<T>
   close (): Promise<void>
 }

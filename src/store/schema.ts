@@ -44,6 +44,10 @@ export interface ClientTable {
   /** JSON array of token endpoint authentication methods (none, client_secret_post, ...). */
   auth_methods: string
   require_email_verified: number
+  /** JSON of the client's public JWK set ({keys: [...]}), for RFC 7523 assertions; null if none. */
+  jwks: string | null
+  jwks_uri: string | null
+  act_for_users: Generated<number>
   created_at: number
 }
 
@@ -74,6 +78,14 @@ export interface SigningKeyTable {
   public_jwk: string
   status: string
   created_at: number
+  /** For a previous key: when the last token it signed expires; null for the current key. */
+  retire_after: number | null
+}
+
+export interface UsedJtiTable {
+  /** sha256 hex of the assertion's issuer and jti. */
+  id: string
+  expires_at: number
 }
 
 export interface RefreshTokenTable {
@@ -98,6 +110,7 @@ export interface Database {
   users: UserTable
   signing_keys: SigningKeyTable
   refresh_tokens: RefreshTokenTable
+  used_jtis: UsedJtiTable
 }
 
 export type TenantRow = Selectable<TenantTable>
