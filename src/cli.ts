@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// The `tollgate` command: serve, apply, schema. Everything it prints goes through `out` and `fail`.
+// The `tollgate` command: serve, apply, schema, keys. Everything it prints goes through `out` and `fail`.
 import { readFileSync } from 'node:fs'
+import { CommandError, keysCommand, keysUsage } from './cli-keys.js'
 import { ConfigError, loadConfig } from './config.js'
 import { applyDocument, ProvisioningError } from './provisioning/apply.js'
 import { demoDocument, demoLoginCommand } from './provisioning/demo.js'
 import { createArgon2Hasher } from './security/password-hasher.js'
 import { startServer } from './server.js'
 import { openSqliteStore } from './store/sqlite.js'
+import { keyOverlapSeconds } from './tokens/key-rotation.js'
 import { ProvisioningFile } from '../schemas/provisioning.js'
 
 const out = (text: string) => { process.stdout.write(text + '\n') }
@@ -20,6 +22,7 @@ const usage = `usage: tollgate <command>
   serve [--demo]   start the server (with --demo, first apply the demo data)
   apply FILE       make the store hold what a provisioning file declares
   schema           print the provisioning file's JSON Schema
+${keysUsage}
 
 Settings come from the environment: TOLLGATE_DATA_DIR, HOST, PORT, LOG_LEVEL, ... (see README).`
 
@@ -34,7 +37,7 @@ async function apply (file: string | undefined) {
   const config = loadConfig()
   const store = await openSqliteStore(config.dataDir)
   try {
-    const report = await applyDocument(store, createArgon2Hasher(config.argon2), input)
+    const report = await applyDocument(store, createArgon2Hasher(config.argon2), input, { keyOverlapSeconds: keyOverlapSeconds(config) })
     out(`applied ${file}: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged`)
   } catch (err) {
     if (err instanceof ProvisioningError) fail(`${file} was not applied, nothing changed: ${err.message}`)
@@ -49,7 +52,7 @@ async function serve (demo: boolean) {
   if (demo) {
     const store = await openSqliteStore(config.dataDir)
     try {
-      await applyDocument(store, createArgon2Hasher(config.argon2), demoDocument)
+      await applyDocument(store, createArgon2Hasher(config.argon2), demoDocument, { keyOverlapSeconds: keyOverlapSeconds(config) })
     } finally {
       await store.close()
     }
@@ -60,12 +63,26 @@ async function serve (demo: boolean) {
   if (demo) out(`Log the demo user in:\n  ${demoLoginCommand(`http://localhost:${port}`)}`)
 }
 
+async function keys (args: string[]) {
+  const config = loadConfig()
+  const store = await openSqliteStore(config.dataDir)
+  try {
+    await keysCommand(args, { store, config, out })
+  } catch (err) {
+    if (err instanceof CommandError) fail(`${err.message}\n${usage}`)
+    throw err
+  } finally {
+    await store.close()
+  }
+}
+
 async function main (args: string[]) {
   const [command, ...rest] = args
   switch (command) {
     case 'serve': return serve(rest.includes('--demo'))
     case 'apply': return apply(rest[0])
     case 'schema': return out(JSON.stringify(ProvisioningFile, null, 2))
+    case 'keys': return keys(rest)
     case undefined: case 'help': case '--help': return out(usage)
     default: return fail(`unknown command ${command}\n${usage}`)
   }
