@@ -71,9 +71,10 @@ export function verifyJwt (token: unknown, expect: JwtExpectations): VerifiedJwt
   if (typeof header.alg !== 'string') reject('the header has no alg')
   const kid = header.kid
   if (kid !== undefined && typeof kid !== 'string') reject('the kid is not a string')
-  // Without a kid, only a sole key can be meant.
+  // Without a kid (tokens of some older servers), only a sole key of the token's algorithm can be meant.
+  const sameAlg = expect.keys.filter((k) => k.alg === header.alg)
   const key = kid === undefined
-    ? (expect.keys.length === 1 ? expect.keys[0] : reject('the token has no kid and the issuer has several keys'))
+    ? (sameAlg.length === 1 ? sameAlg[0] : reject('the token has no kid and no sole key of its algorithm'))
     : (expect.keys.find((k) => k.kid === kid) ?? reject('no key has this kid'))
   if (header.alg !== key.alg) reject('the algorithm is not the key\'s')
 
