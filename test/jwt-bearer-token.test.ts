@@ -82,6 +82,18 @@ t.test('RFC 7523 assertions on /oauth/token', async (t) => {
     t.notOk(rows[0].id.includes(jti))
   })
 
+  await t.test('discovery names the grant, the token endpoint and private_key_jwt', async (t) => {
+    const res = await app.inject({ method: 'GET', url: '/.well-known/openid-configuration', headers: { host: 'acme.test' } })
+    t.match(res.json(), {
+      issuer: ISSUER,
+      token_endpoint: TOKEN_ENDPOINT,
+      grant_types_supported: ['password', JWT_BEARER],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      token_endpoint_auth_signing_alg_values_supported: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'],
+      id_token_signing_alg_values_supported: ['RS256'],
+    })
+  })
+
   await t.test('refusals: status and full body', async (t) => {
     const claims = (extra: Record<string, unknown> = {}) => ({ iss: 'robot', sub: 'robot', aud: TOKEN_ENDPOINT, iat: now(), exp: now() + 60, jti: randomUUID(), ...extra })
     const replayed = await assertion('robot', keys.robotRsa)

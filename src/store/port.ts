@@ -124,7 +124,7 @@ export interface KeyStore {
   /** The keys the tenant publishes, the current one first: previous keys only until their retire_after. */
   signingKeys (tenantId: string): Promise<SigningKey[]>
   insertSigningKey (key: SigningKey): Promise<void>
-  /** Every key stored for the tenant, also those past retire_after (for `tollgate keys list`). */
+  /** Every key stored for the tenant, also those past retire_after (for `tollgate keys list`); current first. */
   allSigningKeys (tenantId: string): Promise<SigningKey[]>
   /** The tenant a key id is stored for, if any (kids are unique across tenants). */
   tenantIdOfSigningKey (kid: string): Promise<string | undefined>

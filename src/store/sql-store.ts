@@ -202,7 +202,8 @@ export class SqlStore implements Store {
   async allSigningKeys (tenantId: string): Promise<SigningKey[]> {
     const rows = await this.db.selectFrom('signing_keys').selectAll().where('tenant_id', '=', tenantId)
       .orderBy('created_at', 'desc').orderBy('kid').execute()
-    return rows.map(toSigningKey)
+    const keys = rows.map(toSigningKey)
+    return [...keys.filter((k) => k.status === 'current'), ...keys.filter((k) => k.status !== 'current')]
   }
 
   async tenantIdOfSigningKey (kid: string): Promise<string | undefined> {
