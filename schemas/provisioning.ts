@@ -21,6 +21,7 @@ const literals = <T extends string>(values: readonly T[]): TUnion<TLiteral<T>[]>
 /** Metadata objects: any JSON, but no key may contain a dot. */
 const Metadata = Type.Record(Type.String({ pattern: '^[^.]+$' }), Type.Unknown(), {
   description: 'Free-form JSON object; keys may not contain "."',
+  additionalProperties: false,
 })
 
 export const ProvisionedConnection = Type.Object({

@@ -1,7 +1,7 @@
 // Builds the Fastify app from a config: the server and the tests build it the same way.
 import formbody from '@fastify/formbody'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyServerOptions } from 'fastify'
+import Fastify from 'fastify'
 import { randomUUID } from 'node:crypto'
 import type { Config } from './config.js'
 import { createArgon2Hasher, type PasswordHasher } from './security/password-hasher.js'
@@ -21,7 +21,8 @@ export interface AppOptions {
   store?: Store
   /** A password hasher to use instead of argon2id with the configured parameters. */
   hasher?: PasswordHasher
-  logger?: FastifyServerOptions['logger']
+  /** Where log lines go instead of stdout (tests read them). Redaction applies either way. */
+  logStream?: { write (line: string): void }
 }
 
 /** Log fields that may carry secrets; pino replaces them before anything is written. */
@@ -36,7 +37,7 @@ export async function buildApp (options: AppOptions) {
   const hasher = options.hasher ?? createArgon2Hasher(config.argon2)
 
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel, redact: REDACTED_LOG_PATHS },
+    logger: { level: config.logLevel, redact: REDACTED_LOG_PATHS, ...(options.logStream ? { stream: options.logStream } : {}) },
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),

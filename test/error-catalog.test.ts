@@ -47,9 +47,8 @@ for (const [file, group] of groups) {
 
 t.test('an unexpected failure answers server_error with a request id found in the log, and no internals', async (t) => {
   const lines: string[] = []
-  const logger = { level: 'info', stream: { write: (line: string) => { lines.push(line) } } }
-  const config = { dataDir: t.testdir() }
-  const app = await buildTestApp(t, { config, logger })
+  const config = { dataDir: t.testdir(), logLevel: 'info' as const }
+  const app = await buildTestApp(t, { config, logStream: { write: (line) => { lines.push(line) } } })
   // A tenant whose signing key vanished cannot mint tokens: an internal fault, not the client's.
   const db = new Database(path.join(config.dataDir, SQLITE_FILE))
   db.prepare('DELETE FROM signing_keys').run()

@@ -5,6 +5,7 @@ import { Value } from '@sinclair/typebox/value'
 import { randomBytes, randomUUID, type JsonWebKey } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
 import { ProvisioningFile, type ProvisionedUserEntry, type ProvisioningDocument } from '../../schemas/provisioning.js'
+import { findDottedField } from '../dotted-fields.js'
 import type { PasswordHasher } from '../security/password-hasher.js'
 import { sha256Hex } from '../security/secrets.js'
 import type { Client, Connection, ProvisioningStore, Store, Tenant, User } from '../store/port.js'
@@ -68,6 +69,8 @@ export function checkDocument (input: unknown): ProvisioningDocument {
       const path = `/tenants/${t}/users/${u}`
       if (!connectionNames.has(user.connection)) throw new ProvisioningError(`${path}/connection`, `no connection ${user.connection} in this tenant`)
       if (!user.email && !user.username && !user.phone_number) throw new ProvisioningError(path, 'a user needs an email, a username or a phone_number')
+      const dotted = findDottedField({ user_metadata: user.user_metadata, app_metadata: user.app_metadata })
+      if (dotted) throw new ProvisioningError(path, `Fields with "." are not allowed: ${dotted}`)
       if (user.password !== undefined && user.password_hash !== undefined) throw new ProvisioningError(path, 'give password or password_hash, not both')
     })
   })

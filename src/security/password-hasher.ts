@@ -19,10 +19,6 @@ export interface PasswordHasher {
   verifyNobody (password: string): Promise<false>
 }
 
-export function isArgon2Hash (value: string): boolean {
-  return /^\$argon2(id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.test(value)
-}
-
 export function createArgon2Hasher (params: Argon2Params): PasswordHasher {
   const options = { type: argon2.argon2id as 2, ...params }
   // A hash of a random secret with the current parameters; computed once, on first need.

@@ -4,20 +4,9 @@
 // unavailable. The profile is kept as a local user so that blocks and tokens work as for any user.
 import { randomBytes } from 'node:crypto'
 import { oauthError } from '../errors.js'
+import { findDottedField } from '../dotted-fields.js'
 import type { JsonObject, User, UserStore } from '../store/port.js'
 import type { PasswordStrategy } from './types.js'
-
-/** The first key containing a dot, as a dotted path (e.g. "user_metadata.a.b"), if any. */
-export function findDottedField (value: unknown, prefix = ''): string | undefined {
-  if (value === null || typeof value !== 'object') return undefined
-  for (const [key, inner] of Object.entries(value)) {
-    const path = prefix ? `${prefix}.${key}` : key
-    if (key.includes('.')) return path
-    const found = findDottedField(inner, path)
-    if (found) return found
-  }
-  return undefined
-}
 
 const asString = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null)
 const asObject = (v: unknown): JsonObject => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v as JsonObject : {})

@@ -1,0 +1,72 @@
+// One load run with autocannon, and what the tables report of it: throughput, latency percentiles
+// (of all responses, and of the responses with the expected status), and every response whose
+// status was not the expected one, plus connection errors and timeouts.
+import autocannon from 'autocannon'
+import type { EventEmitter } from 'node:events'
+
+export interface LoadOptions {
+  url: string
+  method?: 'GET' | 'POST'
+  body?: unknown
+  headers?: Record<string, string>
+  connections: number
+  seconds: number
+  warmupSeconds: number
+  expectedStatus: number
+}
+
+export interface LoadResult {
+  rps: number
+  p50: number
+  p99: number
+  /** p50 / p99 of the responses with the expected status only (e.g. accepted logins under overload). */
+  expectedP50: number
+  expectedP99: number
+  statuses: Record<string, number>
+  errors: number
+  timeouts: number
+}
+
+const percentile = (sorted: number[], q: number) =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
+
+async function run (options: LoadOptions, seconds: number, record: boolean): Promise<LoadResult> {
+  const all: number[] = []
+  const expected: number[] = []
+  const statuses: Record<string, number> = {}
+  const instance = autocannon({
+    url: options.url,
+    method: options.method ?? 'POST',
+    headers: { 'content-type': 'application/json', ...options.headers },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    connections: options.connections,
+    duration: seconds,
+    timeout: 10,
+    // autocannon returns its running instance, which is also a promise of the result.
+  }) as unknown as EventEmitter & Promise<autocannon.Result>
+  instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+    if (!record) return
+    all.push(ms)
+    statuses[status] = (statuses[status] ?? 0) + 1
+    if (status === options.expectedStatus) expected.push(ms)
+  })
+  const result = await instance
+  all.sort((a, b) => a - b)
+  expected.sort((a, b) => a - b)
+  const unexpected = Object.entries(statuses).filter(([s]) => Number(s) !== options.expectedStatus).reduce((n, [, c]) => n + c, 0)
+  return {
+    rps: all.length / result.duration,
+    p50: percentile(all, 0.5),
+    p99: percentile(all, 0.99),
+    expectedP50: percentile(expected, 0.5),
+    expectedP99: percentile(expected, 0.99),
+    statuses,
+    errors: unexpected + result.errors,
+    timeouts: result.timeouts,
+  }
+}
+
+export async function load (options: LoadOptions): Promise<LoadResult> {
+  if (options.warmupSeconds > 0) await run(options, options.warmupSeconds, false)
+  return run(options, options.seconds, true)
+}

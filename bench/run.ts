@@ -1,0 +1,129 @@
+// `npm run bench`: every scenario for a fixed time after a warm-up, each figure divided by a baseline
+// measured in the same run, because this machine is shared and noisy. Prints a table and writes
+// bench/results/latest.json and latest.md. Targets are reported, never enforced.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { load, type LoadResult } from './load.js'
+import { rawArgon2, startBare, startTollgate, type Server } from './processes.js'
+import { benchDocument, LOGIN_CONNECTIONS, overloadScenario, scenarios, timingScenarios, type Scenario } from './scenarios.js'
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10)
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 2)
+const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : undefined
+const argon2Params = { memoryCost: 19456, timeCost: 2, parallelism: 1 }
+
+interface Row extends LoadResult {
+  name: string
+  connections: number
+  baseline: string
+  baselineRps: number
+  ratio: number
+  target?: number
+  peakRssMiB: number
+}
+
+const log = (line: string) => { process.stderr.write(line + '\n') }
+
+async function measure (scenario: Scenario): Promise<LoadResult & { peakRssMiB: number }> {
+  const server: Server = scenario.server === 'bare'
+    ? await startBare(scenario.bareEnv)
+    : await startTollgate(scenario.document ?? benchDocument, scenario.env)
+  try {
+    const result = await load({
+      url: server.url + scenario.path,
+      method: scenario.method,
+      body: scenario.body,
+      connections: scenario.connections,
+      seconds,
+      warmupSeconds,
+      expectedStatus: scenario.expectedStatus,
+    })
+    return { ...result, peakRssMiB: server.peakRssMiB() }
+  } finally {
+    await server.stop()
+  }
+}
+
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-')
+
+function table (rows: Row[]): string {
+  const header = '| scenario | conns | req/s | p50 ms | p99 ms | errors | baseline req/s | ratio | target | peak RSS MiB |'
+  const lines = rows.map((r) => `| ${r.name} | ${r.connections} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.errors} | ${r.baseline === 'none' ? '-' : `${r.baseline}: ${fmt(r.baselineRps, 0)}`} | ${r.baseline === 'none' ? '-' : fmt(r.ratio, 2)} | ${r.target === undefined ? '-' : `>= ${r.target}`} | ${fmt(r.peakRssMiB, 0)} |`)
+  return [header, header.replace(/[^|]+/g, (cell) => '-'.repeat(Math.max(3, cell.length))), ...lines].join('\n')
+}
+
+async function main () {
+  const selected = scenarios.filter((s) => !only || only.test(s.name))
+  log(`argon2 baseline: ${LOGIN_CONNECTIONS} verifies in flight for ${seconds}s`)
+  const argon2 = rawArgon2(argon2Params, LOGIN_CONNECTIONS, seconds)
+  const baselines: Record<string, number> = { argon2: argon2.rps }
+  const rows: Row[] = [{
+    name: 'baseline: raw argon2id verify (m=19456, t=2, p=1)', connections: LOGIN_CONNECTIONS, rps: argon2.rps, p50: argon2.p50, p99: argon2.p99,
+    expectedP50: argon2.p50, expectedP99: argon2.p99, statuses: {}, errors: 0, timeouts: 0, baseline: 'none', baselineRps: NaN, ratio: NaN, peakRssMiB: NaN,
+  }]
+
+  for (const scenario of selected) {
+    log(`${scenario.name} (${scenario.connections} connections, ${warmupSeconds}s warm-up + ${seconds}s)`)
+    const result = await measure(scenario)
+    if (scenario.name.startsWith('baseline: bare Fastify')) baselines.bare = result.rps
+    if (scenario.name.startsWith('baseline: bare route, RS256')) baselines['sign-rs256'] = result.rps
+    const baselineRps = baselines[scenario.baseline] ?? NaN
+    rows.push({ ...result, name: scenario.name, connections: scenario.connections, baseline: scenario.baseline, baselineRps, ratio: result.rps / baselineRps, target: scenario.target, peakRssMiB: result.peakRssMiB })
+  }
+
+  // Overload: accepted logins keep a bounded p99; the excess is answered at once; nothing times out.
+  let overload
+  if (!only || only.test(overloadScenario.name)) {
+    log(`${overloadScenario.name}`)
+    const result = await measure(overloadScenario)
+    const total = Object.values(result.statuses).reduce((a, b) => a + b, 0)
+    overload = {
+      connections: overloadScenario.connections,
+      acceptedPerSecond: (result.statuses[200] ?? 0) / seconds,
+      acceptedP50: result.expectedP50,
+      acceptedP99: result.expectedP99,
+      share503: (result.statuses[503] ?? 0) / Math.max(1, total),
+      statuses: result.statuses,
+      timeouts: result.timeouts,
+      target: 'accepted p99 < 1000 ms, no timeouts',
+    }
+  }
+
+  // Timing: one login at a time, so the median is the cost of one attempt and not of a queue.
+  let timing
+  if (!only || only.test('timing')) {
+    log('timing: wrong password vs unknown user, one connection each')
+    const server = await startTollgate(benchDocument)
+    try {
+      const one = (s: { path: string, body: unknown }, expectedStatus: number) =>
+        load({ url: server.url + s.path, body: s.body, connections: 1, seconds, warmupSeconds, expectedStatus })
+      const wrong = await one(timingScenarios.wrongPassword, 401)
+      const unknown = await one(timingScenarios.unknownUser, 401)
+      timing = { wrongPasswordP50: wrong.p50, unknownUserP50: unknown.p50, ratio: unknown.p50 / wrong.p50, target: 'between 0.9 and 1.1' }
+    } finally {
+      await server.stop()
+    }
+  }
+
+  const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}` }
+  const report = { date: new Date().toISOString(), machine, seconds, warmupSeconds, rows, overload, timing }
+  const md = [
+    `Run ${report.date} on ${machine.cpus} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}; ${warmupSeconds}s warm-up + ${seconds}s per scenario; load generator on the same machine.`,
+    '',
+    table(rows),
+    '',
+    overload ? `Overload (${overload.connections} concurrent logins): ${fmt(overload.acceptedPerSecond, 0)} accepted/s, accepted p50 ${fmt(overload.acceptedP50, 0)} ms, p99 ${fmt(overload.acceptedP99, 0)} ms; ${fmt(overload.share503 * 100, 1)}% answered 503; statuses ${JSON.stringify(overload.statuses)}; ${overload.timeouts} timeouts (target: ${overload.target}).` : '',
+    timing ? `Timing (one connection): wrong password p50 ${fmt(timing.wrongPasswordP50)} ms, unknown user p50 ${fmt(timing.unknownUserP50)} ms, ratio ${fmt(timing.ratio, 2)} (target: ${timing.target}).` : '',
+  ].join('\n')
+  const dir = path.join(import.meta.dirname, '..', '..', 'bench', 'results')
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(report, null, 2) + '\n')
+  writeFileSync(path.join(dir, 'latest.md'), md + '\n')
+  process.stdout.write(md + '\n')
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err.stack ?? err}\n`)
+  process.exit(1)
+})
