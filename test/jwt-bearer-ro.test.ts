@@ -123,7 +123,7 @@ t.test('id_token exchange', async (t) => {
 
 t.test('why an id_token was refused goes to the log, the token does not', async (t) => {
   const lines: string[] = []
-  const app = await buildTestApp(t, { document: jwtBearerFixture(), logger: { level: 'info', stream: { write: (l: string) => { lines.push(l) } } } })
+  const app = await buildTestApp(t, { document: jwtBearerFixture(), config: { logLevel: 'info' }, logStream: { write: (l: string) => { lines.push(l) } } })
   const forged = hmacWithPublicKey(keys.acme, { iss: ISSUER, sub: 'auth0|alice', aud: 'spa', exp: now() + 60 })
   const res = await app.inject({ method: 'POST', url: '/oauth/ro', headers: { host: 'acme.test' }, payload: exchangeBody({ id_token: forged }) })
   t.equal(res.statusCode, 400)
