@@ -190,3 +190,22 @@ t.test('the store records a jti once, atomically, and lets an expired record be 
   await store.deleteExpiredRecords(at + 61)
   t.equal(await store.recordOnce('id-1', at + 120, at + 61), true, 'pruned records are gone')
 })
+
+t.test('assertions, client assertions and issued tokens never reach the log, even at trace level', async (t) => {
+  const lines: string[] = []
+  const app = await buildTestApp(t, { document: jwtBearerFixture(), config: { logLevel: 'trace' }, logStream: { write: (l: string) => { lines.push(l) } } })
+  const grantAssertion = await assertion('robot', keys.robotRsa)
+  const clientAssertion = await assertion('robot', keys.robotEc)
+  const ok = await app.inject({
+    method: 'POST', url: '/oauth/token', headers: { host: 'acme.test' },
+    payload: grantBody({ assertion: grantAssertion, client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: clientAssertion }),
+  })
+  t.equal(ok.statusCode, 200)
+  const refused = await app.inject({ method: 'POST', url: '/oauth/token', headers: { host: 'acme.test' }, payload: grantBody({ assertion: grantAssertion }) })
+  t.equal(refused.statusCode, 400)
+  const log = lines.join('\n')
+  t.match(log, /the jti was already used/, 'the reason is logged')
+  for (const secret of [grantAssertion, clientAssertion, ok.json().access_token]) {
+    for (const segment of secret.split('.').slice(1)) t.notOk(log.includes(segment), 'no part of a token is logged')
+  }
+})
