@@ -2,13 +2,17 @@
 // URL: the tenant's configured public URL, else `<protocol>://<host>/` as Auth0 writes it.
 import type { FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
-import { oauthError } from '../src/errors.js'
+import { oauthError, type ErrorKey } from '../src/errors.js'
 import type { Tenant } from '../src/store/port.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
     tenant: Tenant
     issuer: string
+  }
+  interface FastifyContextConfig {
+    /** The catalog entry for a host no tenant serves, on routes that document their own. */
+    unknownTenantError?: ErrorKey
   }
 }
 
@@ -21,7 +25,7 @@ const tenantPlugin: FastifyPluginAsync = async (app) => {
     const tenant = (await store.tenantByHost(host)) ??
       (await store.tenantByHost(host.replace(/:\d+$/, ''))) ??
       (await store.defaultTenant())
-    if (!tenant) throw oauthError('unknown_tenant')
+    if (!tenant) throw oauthError(request.routeOptions.config?.unknownTenantError ?? 'unknown_tenant')
     request.tenant = tenant
     request.issuer = tenant.publicUrl ?? `${request.protocol}://${request.host}/`
   })

@@ -24,12 +24,25 @@ const Metadata = Type.Record(Type.String({ pattern: '^[^.]+$' }), Type.Unknown()
   additionalProperties: false,
 })
 
+/** sms and email connections: how codes reach the user. */
+export const DeliveryOptions = Type.Union([
+  Type.Object({
+    provider: Type.Literal('development'),
+  }, { additionalProperties: false, description: 'Writes each message to the outbox in the store (`tollgate outbox`), sends nothing' }),
+  Type.Object({
+    provider: Type.Literal('http'),
+    url: Type.String({ pattern: '^https?://', description: 'Gateway that receives each message as a JSON POST' }),
+    timeout_ms: Type.Optional(Type.Integer({ minimum: 100, maximum: 60000, description: 'Default: TOLLGATE_PASSWORDLESS_DELIVERY_TIMEOUT_MS' })),
+  }, { additionalProperties: false }),
+], { description: 'Default: development' })
+
 export const ProvisionedConnection = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 128 }),
   strategy: literals(STRATEGIES),
   enabled_clients: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
   options: Type.Optional(Type.Object({
     login_url: Type.Optional(Type.String({ pattern: '^https?://' })),
+    delivery: Type.Optional(DeliveryOptions),
   }, { additionalProperties: false })),
 }, { additionalProperties: false })
 
@@ -53,6 +66,9 @@ export const ProvisionedClient = Type.Object({
     description: 'Default: client_secret_post and client_secret_basic with a secret, else none',
   })),
   require_email_verified: Type.Optional(Type.Boolean()),
+  callbacks: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9+.-]*://', maxLength: 2048 }), {
+    description: 'Allowed callback URLs (custom schemes allowed for native apps); a passwordless link goes to the first, or to authParams.redirect_uri when it is one of them',
+  })),
   jwks: Type.Optional(Type.Object({ keys: Type.Array(ClientPublicJwk, { minItems: 1, maxItems: 20 }) }, {
     additionalProperties: false,
     description: 'The public keys of the client\'s RFC 7523 assertions (private_key_jwt, jwt-bearer grant)',

@@ -12,6 +12,7 @@ import errorHandler from '../plugins/error-handler.js'
 import notFound from '../plugins/not-found.js'
 import oauthRo from '../plugins/oauth-ro.js'
 import oauthToken from '../plugins/oauth-token.js'
+import passwordless from '../plugins/passwordless.js'
 import tenant from '../plugins/tenant.js'
 import wellKnown from '../plugins/well-known.js'
 
@@ -61,6 +62,7 @@ export async function buildApp (options: AppOptions) {
     await api.register(tenant)
     await api.register(oauthRo)
     await api.register(oauthToken)
+    await api.register(passwordless)
     await api.register(wellKnown)
   })
   return app

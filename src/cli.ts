@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// The `tollgate` command: serve, apply, schema, keys. Everything it prints goes through `out` and `fail`.
+// The `tollgate` command: serve, apply, schema, outbox, keys. Everything it prints goes through `out` and `fail`.
 import { readFileSync } from 'node:fs'
 import { CommandError, keysCommand, keysUsage } from './cli-keys.js'
 import { ConfigError, loadConfig } from './config.js'
+import { formatOutboxMessage } from './passwordless/outbox-format.js'
 import { applyDocument, ProvisioningError } from './provisioning/apply.js'
 import { demoDocument, demoLoginCommand } from './provisioning/demo.js'
 import { createArgon2Hasher } from './security/password-hasher.js'
@@ -22,6 +23,9 @@ const usage = `usage: tollgate <command>
   serve [--demo]   start the server (with --demo, first apply the demo data)
   apply FILE       make the store hold what a provisioning file declares
   schema           print the provisioning file's JSON Schema
+  outbox [--limit N]
+                   show the latest N (default 20) passwordless messages the development
+                   delivery provider kept instead of sending, oldest first
 ${keysUsage}
 
 Settings come from the environment: TOLLGATE_DATA_DIR, HOST, PORT, LOG_LEVEL, ... (see README).`
@@ -42,6 +46,21 @@ async function apply (file: string | undefined) {
   } catch (err) {
     if (err instanceof ProvisioningError) fail(`${file} was not applied, nothing changed: ${err.message}`)
     throw err
+  } finally {
+    await store.close()
+  }
+}
+
+async function outbox (args: string[]) {
+  const at = args.indexOf('--limit')
+  const limit = at < 0 ? 20 : Number(args[at + 1])
+  if (!Number.isInteger(limit) || limit < 1) return fail('outbox --limit needs a whole number above 0')
+  const config = loadConfig()
+  const store = await openSqliteStore(config.dataDir)
+  try {
+    const messages = await store.latestOutboxMessages(limit)
+    if (messages.length === 0) out('The outbox is empty.')
+    else out(messages.map(formatOutboxMessage).join('\n\n'))
   } finally {
     await store.close()
   }
@@ -82,6 +101,7 @@ async function main (args: string[]) {
     case 'serve': return serve(rest.includes('--demo'))
     case 'apply': return apply(rest[0])
     case 'schema': return out(JSON.stringify(ProvisioningFile, null, 2))
+    case 'outbox': return outbox(rest)
     case 'keys': return keys(rest)
     case undefined: case 'help': case '--help': return out(usage)
     default: return fail(`unknown command ${command}\n${usage}`)

@@ -36,6 +36,18 @@ export const ConfigSchema = Type.Object({
     jwksTimeoutMs: Type.Integer({ minimum: 100 }),
     jwksCacheSeconds: Type.Integer({ minimum: 0 }),
   }),
+  passwordless: Type.Object({
+    /** Seconds a code sent by /passwordless/start stays valid. */
+    codeLifetime: Type.Integer({ minimum: 30, maximum: 3600 }),
+    /** Attempts (wrong or right) one code allows; after them the code is dead. */
+    maxAttempts: Type.Integer({ minimum: 1, maximum: 10 }),
+    /** /passwordless/start requests per IP, and per phone number or email, in each window. */
+    startLimitPerIp: Type.Integer({ minimum: 1 }),
+    startLimitPerRecipient: Type.Integer({ minimum: 1 }),
+    startLimitWindowSeconds: Type.Integer({ minimum: 1 }),
+    /** Timeout of a call to an HTTP delivery gateway, unless the connection sets its own. */
+    deliveryTimeoutMs: Type.Integer({ minimum: 100, maximum: 60000 }),
+  }),
 })
 
 export type Config = Static<typeof ConfigSchema>
@@ -54,6 +66,16 @@ export const defaults: Config = {
   customDatabaseTimeoutMs: 5000,
   // oidc-provider's 15 s skew; Keycloak's 5 minute assertion lifetime.
   jwt: { clockTolerance: 15, maxAssertionLifetime: 300, maxTokenLength: 8192, jwksTimeoutMs: 3000, jwksCacheSeconds: 300 },
+  // Auth0's defaults: 3 minutes, 3 tries, 50 starts per IP per hour. The per-recipient limit is
+  // Tollgate's own guard against SMS pumping.
+  passwordless: {
+    codeLifetime: 180,
+    maxAttempts: 3,
+    startLimitPerIp: 50,
+    startLimitPerRecipient: 10,
+    startLimitWindowSeconds: 3600,
+    deliveryTimeoutMs: 5000,
+  },
 }
 
 /** Every environment variable Tollgate reads, and where its value goes. */
@@ -76,6 +98,12 @@ const variables: Array<[string, (c: any, v: string) => void]> = [
   ['TOLLGATE_MAX_JWT_LENGTH', (c, v) => { c.jwt.maxTokenLength = v }],
   ['TOLLGATE_JWKS_TIMEOUT_MS', (c, v) => { c.jwt.jwksTimeoutMs = v }],
   ['TOLLGATE_JWKS_CACHE_SECONDS', (c, v) => { c.jwt.jwksCacheSeconds = v }],
+  ['TOLLGATE_PASSWORDLESS_CODE_LIFETIME', (c, v) => { c.passwordless.codeLifetime = v }],
+  ['TOLLGATE_PASSWORDLESS_MAX_ATTEMPTS', (c, v) => { c.passwordless.maxAttempts = v }],
+  ['TOLLGATE_PASSWORDLESS_START_LIMIT_PER_IP', (c, v) => { c.passwordless.startLimitPerIp = v }],
+  ['TOLLGATE_PASSWORDLESS_START_LIMIT_PER_RECIPIENT', (c, v) => { c.passwordless.startLimitPerRecipient = v }],
+  ['TOLLGATE_PASSWORDLESS_START_LIMIT_WINDOW', (c, v) => { c.passwordless.startLimitWindowSeconds = v }],
+  ['TOLLGATE_PASSWORDLESS_DELIVERY_TIMEOUT_MS', (c, v) => { c.passwordless.deliveryTimeoutMs = v }],
 ]
 
 export class ConfigError extends Error {}

@@ -62,6 +62,40 @@ export const catalog = {
   // Tenants.
   unknown_tenant: entry(400, 'invalid_request', 'no tenant is configured for this host'),
 
+  // POST /passwordless/start: seed 003's table, with its own `bad.<field>` codes. bad.send and bad.email
+  // follow Auth0's earlier, longer version of the same table; type errors follow bad.authParams' form.
+  passwordless_bad_tenant: entry(400, 'bad.tenant', 'error in tenant - tenant validation failed: invalid_tenant'),
+  passwordless_missing_client_id: entry(400, 'bad.client_id', 'Missing required property: client_id'),
+  passwordless_client_id_type: entry(400, 'bad.client_id', (p) => `error in client_id - invalid type: ${p.type} (expected string)`),
+  passwordless_unknown_client: entry(400, 'bad.client_id', (p) => `Unknown client: ${p.client_id}`),
+  passwordless_missing_connection: entry(400, 'bad.connection', 'Missing required property: connection'),
+  passwordless_connection_type: entry(400, 'bad.connection', (p) => `error in connection - invalid type: ${p.type} (expected string)`),
+  passwordless_connection_not_found: entry(400, 'bad.connection', 'Connection does not exist'),
+  passwordless_connection_disabled: entry(400, 'bad.connection', 'Connection is disabled'),
+  passwordless_connection_strategy: entry(400, 'bad.connection',
+    'Invalid connection strategy. It must either be a passwordless connection'),
+  passwordless_bad_auth_params: entry(400, 'bad.authParams', (p) => `error in authParams - invalid type: ${p.type} (expected object)`),
+  passwordless_properties_not_allowed: entry(400, 'bad.request', (p) => `the following properties are not allowed: ${p.properties}`),
+  passwordless_bad_send: entry(400, 'bad.send', (p) => `error in send - No enum match for: ${p.send}`),
+  passwordless_missing_phone_number: entry(400, 'bad.phone_number', 'Missing required property: phone_number'),
+  passwordless_phone_number_type: entry(400, 'bad.phone_number', (p) => `error in phone_number - invalid type: ${p.type} (expected string)`),
+  passwordless_bad_phone_number: entry(400, 'bad.phone_number', 'String does not match pattern: ^\\+[0-9]{1,15}$'),
+  passwordless_missing_email: entry(400, 'bad.email', 'Missing required property: email'),
+  passwordless_email_type: entry(400, 'bad.email', (p) => `error in email - invalid type: ${p.type} (expected string)`),
+  passwordless_bad_email: entry(400, 'bad.email', (p) => `error in email - email format validation failed: ${p.email}`),
+  // send=link needs somewhere to send the user back to.
+  passwordless_no_callback: entry(400, 'bad.send', 'error in send - the client has no callback URL to send a link to'),
+  passwordless_bad_redirect_uri: entry(400, 'bad.authParams',
+    'error in authParams - redirect_uri is not one of the client\'s callback URLs'),
+  // The delivery gateway refused or did not answer: its own message and code (Auth0 passes Twilio's on).
+  sms_provider_error: entry(400, 'sms_provider_error', (p) => `${p.message} (Code: ${p.code})`),
+  passwordless_rate_limited: entry(429, 'too_many_requests', 'Too many requests. Try again later.'),
+
+  // Passwordless verification. The legacy endpoints (/oauth/ro, /passwordless/verify) answer 401 as for a
+  // wrong password there; /oauth/token answers 403 as its password grants do.
+  wrong_verification_code: entry(401, 'invalid_grant', (p) => `Wrong ${p.login} or verification code.`),
+  wrong_verification_code_grant: entry(403, 'invalid_grant', (p) => `Wrong ${p.login} or verification code.`),
+
   // HTTP level (seeds 000 to 002).
   not_found: entry(404, 'not_found', 'The requested endpoint does not exist.'),
   method_not_allowed: entry(405, 'method_not_allowed', (p) => `The ${p.method} method is not allowed on ${p.path}.`),

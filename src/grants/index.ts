@@ -4,10 +4,11 @@
 import { idTokenExchangeGrant, type IdTokenExchangeDeps } from './id-token-exchange.js'
 import { jwtBearerAssertionGrant, type JwtBearerAssertionDeps } from './jwt-bearer-assertion.js'
 import { passwordRealmGrant, resourceOwnerPasswordGrant, type PasswordRealmGrantDeps } from './password-realm.js'
+import { passwordlessOtpGrant, type PasswordlessOtpGrantDeps } from './passwordless-otp.js'
 import { passwordGrant, type PasswordGrantDeps } from './password.js'
 import type { Grant } from './types.js'
 
-export type GrantDeps = PasswordGrantDeps & PasswordRealmGrantDeps & IdTokenExchangeDeps & JwtBearerAssertionDeps
+export type GrantDeps = PasswordGrantDeps & PasswordRealmGrantDeps & PasswordlessOtpGrantDeps & IdTokenExchangeDeps & JwtBearerAssertionDeps
 export type GrantMap = Map<string, Grant<any>>
 
 export interface Grants {
@@ -22,6 +23,6 @@ const byName = (grants: Grant<any>[]): GrantMap => new Map(grants.map((g) => [g.
 export function createGrants (deps: GrantDeps): Grants {
   return {
     ro: byName([passwordGrant(deps), idTokenExchangeGrant(deps)]),
-    token: byName([resourceOwnerPasswordGrant(deps), passwordRealmGrant(deps), jwtBearerAssertionGrant(deps)]),
+    token: byName([resourceOwnerPasswordGrant(deps), passwordRealmGrant(deps), passwordlessOtpGrant(deps), jwtBearerAssertionGrant(deps)]),
   }
 }

@@ -17,7 +17,7 @@ export async function loginWithPassword ({ users, strategies }: PasswordLoginDep
   const strategy = strategies.forConnection(connection)
   const known = await users.userByLogin(connection.id, login)
   // Decided before any password is verified, so that a refusal never costs a hash.
-  if (known?.blocked) throw oauthError('user_blocked')
+  if (known?.blocked && !strategy.blockCheckedAfterCredentials) throw oauthError('user_blocked')
   const user = await strategy.verifyPassword({ connection, login, password, user: known })
   if (!user) return undefined
   if (user.blocked) throw oauthError('user_blocked')

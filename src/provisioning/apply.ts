@@ -42,6 +42,9 @@ export function checkDocument (input: unknown): ProvisioningDocument {
     const clientIds = new Set(tenant.clients.map((c) => c.client_id))
     const connectionNames = new Set(tenant.connections.map((c) => c.name))
     tenant.connections.forEach((connection, c) => {
+      if (connection.options?.delivery && connection.strategy !== 'sms' && connection.strategy !== 'email') {
+        throw new ProvisioningError(`/tenants/${t}/connections/${c}/options/delivery`, 'only sms and email connections deliver codes')
+      }
       connection.enabled_clients.forEach((clientId, i) => {
         if (!clientIds.has(clientId)) {
           throw new ProvisioningError(`/tenants/${t}/connections/${c}/enabled_clients/${i}`, `no client ${clientId} in this tenant`)
@@ -177,6 +180,7 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
           authMethods: c.token_endpoint_auth_methods ??
             (c.client_secret === undefined ? ['none'] : ['client_secret_post', 'client_secret_basic']),
           requireEmailVerified: c.require_email_verified ?? false,
+          callbacks: c.callbacks ?? [],
           jwks: (c.jwks as Client['jwks']) ?? null,
           jwksUri: c.jwks_uri ?? null,
           actForUsers: c.act_for_users ?? false,

@@ -1,5 +1,6 @@
 // The demo data `npm start` applies: one tenant for localhost, a database connection, a SPA client
-// and a user, so a new user can log in with curl at once. Applying it again changes nothing.
+// and a user, so a new user can log in with curl at once; and sms and email connections whose codes
+// land in the development outbox (`tollgate outbox`). Applying it again changes nothing.
 import type { ProvisioningDocument } from '../../schemas/provisioning.js'
 
 export const DEMO_CLIENT_ID = 'demo-spa'
@@ -14,14 +15,17 @@ export const demoDocument: ProvisioningDocument = {
     default_connection: DEMO_CONNECTION,
     connections: [
       { name: DEMO_CONNECTION, strategy: 'database', enabled_clients: [DEMO_CLIENT_ID] },
+      { name: 'sms', strategy: 'sms', enabled_clients: [DEMO_CLIENT_ID], options: { delivery: { provider: 'development' } } },
+      { name: 'email', strategy: 'email', enabled_clients: [DEMO_CLIENT_ID], options: { delivery: { provider: 'development' } } },
     ],
     clients: [{
       client_id: DEMO_CLIENT_ID,
       name: 'Demo single-page app',
       type: 'spa',
       grant_types: ['password', 'http://auth0.com/oauth/grant-type/password-realm', 'refresh_token',
-        'urn:ietf:params:oauth:grant-type:jwt-bearer'],
+        'urn:ietf:params:oauth:grant-type:jwt-bearer', 'http://auth0.com/oauth/grant-type/passwordless/otp'],
       web_origins: ['http://localhost:8080'],
+      callbacks: ['http://localhost:8080/callback'],
     }],
     users: [{
       connection: DEMO_CONNECTION,

@@ -16,7 +16,14 @@ export interface Tenant {
 export interface ConnectionOptions {
   /** custom-database: where credentials are checked (POST {username, password}). */
   login_url?: string
+  /** sms and email: how codes reach the user (default: the development outbox). */
+  delivery?: DeliveryOptions
 }
+
+/** A passwordless connection's delivery provider. */
+export type DeliveryOptions =
+  | { provider: 'development' }
+  | { provider: 'http', url: string, timeout_ms?: number }
 
 export interface Connection {
   id: string
@@ -40,6 +47,8 @@ export interface Client {
   /** How the client proves itself at the token endpoint (RFC 8414 names). */
   authMethods: ClientAuthMethod[]
   requireEmailVerified: boolean
+  /** Allowed callback URLs; a passwordless link is sent to one of them. */
+  callbacks: string[]
   /** RFC 7523: the client's public keys, inline (a JWK set) or where to fetch them. */
   jwks?: JsonWebKeySet | null
   jwksUri?: string | null
@@ -149,6 +158,51 @@ export interface RefreshTokenStore {
   refreshTokenByHash (tokenHash: string): Promise<(RefreshTokenRecord & { revokedAt: number | null }) | undefined>
 }
 
+/** The one current passwordless code of a login in a connection; the code itself is never stored. */
+export interface PasswordlessCodeRecord {
+  id: string
+  tenantId: string
+  connectionId: string
+  /** The phone number, or the email in lower case. */
+  login: string
+  codeSalt: string
+  codeHash: string
+  /** Attempts made so far (right or wrong). */
+  attempts: number
+  createdAt: number
+  expiresAt: number
+}
+
+export interface PasswordlessCodeStore {
+  /** Makes this the current code of its (connection, login), replacing any earlier one. */
+  saveCurrentCode (code: PasswordlessCodeRecord): Promise<void>
+  /**
+   * Counts one attempt at the current code, in one atomic step: returns the code (with the attempt
+   * counted) only if it was unexpired at `now` and had fewer than `maxAttempts` attempts before.
+   */
+  takeCodeAttempt (connectionId: string, login: string, now: number, maxAttempts: number): Promise<PasswordlessCodeRecord | undefined>
+  /** Deletes that code; true only for the one caller that deleted it (a code is used once). */
+  consumeCode (id: string): Promise<boolean>
+}
+
+/** A message the development delivery provider kept instead of sending it. */
+export interface OutboxMessage {
+  id: string
+  tenantId: string
+  connection: string
+  channel: 'sms' | 'email'
+  recipient: string
+  subject: string | null
+  text: string
+  createdAt: number
+}
+
+export interface OutboxStore {
+  insertOutboxMessage (message: OutboxMessage): Promise<void>
+  /** The latest `limit` messages, oldest first. */
+  latestOutboxMessages (limit: number): Promise<OutboxMessage[]>
+}
+
 /** What `tollgate apply` writes, always inside one transaction. */
 export interface ProvisioningStore extends TenantDirectory, ClientDirectory, ConnectionDirectory, UserStore, KeyStore {
   tenantByName (name: string): Promise<Tenant | undefined>
@@ -163,7 +217,7 @@ export interface ProvisioningStore extends TenantDirectory, ClientDirectory, Con
   hostsOfOtherTenants (tenantId: string, hosts: string[]): Promise<string[]>
 }
 
-export interface Store extends ProvisioningStore, RefreshTokenStore, ReplayStore {
+export interface Store extends ProvisioningStore, RefreshTokenStore, PasswordlessCodeStore, OutboxStore, ReplayStore {
   transaction<T> (work: (store: ProvisioningStore) => Promise<T>): Promise<T>
   close (): Promise<void>
 }

@@ -44,6 +44,8 @@ export interface ClientTable {
   /** JSON array of token endpoint authentication methods (none, client_secret_post, ...). */
   auth_methods: string
   require_email_verified: number
+  /** JSON array of allowed callback URLs. */
+  callbacks: string
   /** JSON of the client's public JWK set ({keys: [...]}), for RFC 7523 assertions; null if none. */
   jwks: string | null
   jwks_uri: string | null
@@ -102,6 +104,31 @@ export interface RefreshTokenTable {
   revoked_at: number | null
 }
 
+export interface PasswordlessCodeTable {
+  id: string
+  tenant_id: string
+  connection_id: string
+  login: string
+  /** hex sha256 of salt + code; the code itself is never stored. */
+  code_salt: string
+  code_hash: string
+  attempts: number
+  created_at: number
+  expires_at: number
+}
+
+export interface OutboxTable {
+  id: string
+  tenant_id: string
+  connection: string
+  channel: string
+  recipient: string
+  subject: string | null
+  text: string
+  /** Milliseconds since the epoch, so that messages sort in the order they were written. */
+  created_at: number
+}
+
 export interface Database {
   tenants: TenantTable
   tenant_hosts: TenantHostTable
@@ -110,6 +137,8 @@ export interface Database {
   users: UserTable
   signing_keys: SigningKeyTable
   refresh_tokens: RefreshTokenTable
+  passwordless_codes: PasswordlessCodeTable
+  passwordless_outbox: OutboxTable
   used_jtis: UsedJtiTable
 }
 

@@ -2,8 +2,8 @@
 // Queries here are written to run unchanged on SQLite and PostgreSQL; an adapter only supplies the
 // Kysely instance (see sqlite.ts).
 import type { Kysely, Selectable } from 'kysely'
-import type { ClientTable, ConnectionTable, Database, RefreshTokenTable, SigningKeyTable, TenantTable, UserTable } from './schema.js'
-import type { Client, Connection, ProvisioningStore, RefreshTokenRecord, SigningKey, Store, Tenant, User } from './port.js'
+import type { ClientTable, ConnectionTable, Database, OutboxTable, PasswordlessCodeTable, RefreshTokenTable, SigningKeyTable, TenantTable, UserTable } from './schema.js'
+import type { Client, Connection, OutboxMessage, PasswordlessCodeRecord, ProvisioningStore, RefreshTokenRecord, SigningKey, Store, Tenant, User } from './port.js'
 
 const json = (text: string) => JSON.parse(text)
 
@@ -22,6 +22,7 @@ const toClient = (r: Selectable<ClientTable>): Client => ({
   grantTypes: json(r.grant_types), webOrigins: json(r.web_origins), secretHash: r.secret_hash,
   authMethods: json(r.auth_methods),
   requireEmailVerified: r.require_email_verified === 1,
+  callbacks: json(r.callbacks),
   jwks: r.jwks === null ? null : json(r.jwks), jwksUri: r.jwks_uri, actForUsers: r.act_for_users === 1,
 })
 
@@ -50,6 +51,16 @@ const toRefreshToken = (r: Selectable<RefreshTokenTable>) => ({
   id: r.id, tokenHash: r.token_hash, familyId: r.family_id, tenantId: r.tenant_id, clientId: r.client_id,
   userId: r.user_id, device: r.device, scope: r.scope, createdAt: Number(r.created_at),
   expiresAt: Number(r.expires_at), revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+})
+
+const toPasswordlessCode = (r: Selectable<PasswordlessCodeTable>): PasswordlessCodeRecord => ({
+  id: r.id, tenantId: r.tenant_id, connectionId: r.connection_id, login: r.login, codeSalt: r.code_salt,
+  codeHash: r.code_hash, attempts: Number(r.attempts), createdAt: Number(r.created_at), expiresAt: Number(r.expires_at),
+})
+
+const toOutboxMessage = (r: Selectable<OutboxTable>): OutboxMessage => ({
+  id: r.id, tenantId: r.tenant_id, connection: r.connection, channel: r.channel as OutboxMessage['channel'],
+  recipient: r.recipient, subject: r.subject, text: r.text, createdAt: Number(r.created_at),
 })
 
 export class SqlStore implements Store {
@@ -152,6 +163,7 @@ export class SqlStore implements Store {
     const changes = {
       name: c.name, type: c.type, grant_types: JSON.stringify(c.grantTypes), web_origins: JSON.stringify(c.webOrigins),
       secret_hash: c.secretHash, auth_methods: JSON.stringify(c.authMethods), require_email_verified: c.requireEmailVerified ? 1 : 0,
+      callbacks: JSON.stringify(c.callbacks),
       jwks: c.jwks ? JSON.stringify(c.jwks) : null, jwks_uri: c.jwksUri ?? null, act_for_users: c.actForUsers ? 1 : 0,
     }
     await this.db.insertInto('clients')
@@ -259,5 +271,48 @@ export class SqlStore implements Store {
   async refreshTokenByHash (tokenHash: string) {
     const row = await this.db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()
     return row && toRefreshToken(row)
+  }
+
+  // Passwordless codes (stored by salted hash only)
+
+  async saveCurrentCode (c: PasswordlessCodeRecord): Promise<void> {
+    // Expired codes of anyone are useless: each save sweeps them, so the table stays small.
+    await this.db.deleteFrom('passwordless_codes').where('expires_at', '<=', c.createdAt).execute()
+    const changes = {
+      id: c.id, code_salt: c.codeSalt, code_hash: c.codeHash, attempts: c.attempts, created_at: c.createdAt, expires_at: c.expiresAt,
+    }
+    await this.db.insertInto('passwordless_codes')
+      .values({ tenant_id: c.tenantId, connection_id: c.connectionId, login: c.login, ...changes })
+      .onConflict((oc) => oc.columns(['connection_id', 'login']).doUpdateSet(changes)).execute()
+  }
+
+  async takeCodeAttempt (connectionId: string, login: string, now: number, maxAttempts: number) {
+    // One UPDATE decides and counts: parallel attempts can never get more than maxAttempts through.
+    const row = await this.db.updateTable('passwordless_codes')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('connection_id', '=', connectionId).where('login', '=', login)
+      .where('expires_at', '>', now).where('attempts', '<', maxAttempts)
+      .returningAll().executeTakeFirst()
+    return row && toPasswordlessCode(row)
+  }
+
+  async consumeCode (id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('passwordless_codes').where('id', '=', id).executeTakeFirst()
+    return Number(result.numDeletedRows) === 1
+  }
+
+  // The development outbox
+
+  async insertOutboxMessage (m: OutboxMessage): Promise<void> {
+    await this.db.insertInto('passwordless_outbox').values({
+      id: m.id, tenant_id: m.tenantId, connection: m.connection, channel: m.channel, recipient: m.recipient,
+      subject: m.subject, text: m.text, created_at: m.createdAt,
+    }).execute()
+  }
+
+  async latestOutboxMessages (limit: number): Promise<OutboxMessage[]> {
+    const rows = await this.db.selectFrom('passwordless_outbox').selectAll()
+      .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
+    return rows.map(toOutboxMessage).reverse()
   }
 }

@@ -17,7 +17,9 @@ export interface PasswordStrategies {
   forConnection (connection: Connection): PasswordStrategy
 }
 
-export function createPasswordStrategies (deps: { hasher: PasswordHasher, users: UserStore, customDatabaseTimeoutMs: number }): PasswordStrategies {
+export function createPasswordStrategies (deps: {
+  hasher: PasswordHasher, users: UserStore, customDatabaseTimeoutMs: number, passwordless: PasswordStrategy
+}): PasswordStrategies {
   const database = databaseStrategy(deps.hasher)
   const customDatabase = customDatabaseStrategy(deps.users, deps.customDatabaseTimeoutMs)
   return {
@@ -27,6 +29,7 @@ export function createPasswordStrategies (deps: { hasher: PasswordHasher, users:
         case 'custom-database':
           if (!connection.options.login_url) throw oauthError('connection_not_configured')
           return customDatabase
+        case 'sms': case 'email': return deps.passwordless
         default: throw oauthError('strategy_not_supported')
       }
     },

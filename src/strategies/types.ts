@@ -11,5 +11,10 @@ export interface PasswordLogin {
 
 /** How a connection checks a username and password. Returns the user, or undefined if wrong. */
 export interface PasswordStrategy {
+  /**
+   * Whether a blocked user is refused only after the credentials were checked (passwordless: blocked
+   * users are never sent a code, so refusing them before the check would reveal the block).
+   */
+  blockCheckedAfterCredentials?: boolean
   verifyPassword (attempt: PasswordLogin): Promise<User | undefined>
 }
