@@ -13,7 +13,7 @@ type Behaviour = 'keys' | 'error' | 'silent' | 'not-json' | 'huge'
 
 async function startJwksServer (t: Test) {
   const state = { behaviour: 'keys' as Behaviour, hits: 0 }
-  const server = http.createServer((req, res) => {
+  const server = http.createServer((_req, res) => {
     state.hits++
     switch (state.behaviour) {
       case 'keys': return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [{ ...keys.robotEc.publicJwk, kid: 'remote-ec' }] }))

@@ -5,8 +5,7 @@ import { decodeProtectedHeader } from 'jose'
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import t from 'tap'
-import { SQLITE_FILE } from '../src/store/sqlite.js'
-import { openSqliteStore } from '../src/store/sqlite.js'
+import { openSqliteStore, SQLITE_FILE } from '../src/store/sqlite.js'
 import { buildTestApp } from './helpers/app.js'
 import {
   assertion, CLIENT_ASSERTION_TYPE, hmacWithPublicKey, invalidAssertion, invalidClient, ISSUER, JWT_BEARER, jwtBearerFixture,
