@@ -101,7 +101,7 @@ t.test('a refresh token only with offline_access and a device, stored only as it
 
 t.test('custom-database connection: credentials checked by the operator\'s user store', async (t) => {
   const userStore = await startUserStore(t)
-  const app = await buildTestApp(t, { document: fixture({ loginUrl: userStore.url }), config: { customDatabaseTimeoutMs: 300 } })
+  const app = await buildTestApp(t, { document: fixture({ loginUrl: userStore.url }), config: { customDatabaseTimeoutMs: 1500 } })
   const login = (fields: Record<string, unknown>) =>
     app.inject({ method: 'POST', url: '/oauth/ro', headers, payload: passwordBody({ connection: 'legacy-db', scope: 'openid profile email', ...fields }) })
 

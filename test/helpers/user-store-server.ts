@@ -21,7 +21,7 @@ export async function startUserStore (t: Test): Promise<{ url: string, calls: Ar
       if (username === 'broken@legacy.test') {
         res.writeHead(500).end('database is down')
       } else if (username === 'slow@legacy.test') {
-        setTimeout(() => res.writeHead(401).end(), 2000)
+        // Never answers: the caller's timeout is what ends the request.
       } else if (LEGACY_USERS[username] && password === PASSWORD) {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(LEGACY_USERS[username]))
       } else {
@@ -30,7 +30,10 @@ export async function startUserStore (t: Test): Promise<{ url: string, calls: Ar
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  t.teardown(() => new Promise<void>((resolve) => {
+    server.closeAllConnections()
+    server.close(() => resolve())
+  }))
   const { port } = server.address() as AddressInfo
   return { url: `http://127.0.0.1:${port}/login`, calls }
 }
