@@ -1,9 +1,10 @@
 // POST /oauth/token (RFC 6749, RFC 7523): authenticates the client, checks that it may use the grant,
 // then hands the request to the grant's own module (src/grants/index.ts lists them).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { readClientCredentials } from '../src/clients/authenticate.js'
+import { readClientCredentials, sendsClientAuthentication } from '../src/clients/authenticate.js'
 import { oauthError } from '../src/errors.js'
 import { parseScopes } from '../src/grants/types.js'
+import type { Client } from '../src/store/port.js'
 import { toOAuthError } from '../src/validation.js'
 import { OAuthTokenBody } from '../schemas/oauth-token.js'
 import { TokenResponse } from '../schemas/token-response.js'
@@ -21,8 +22,15 @@ const oauthToken: FastifyPluginAsyncTypebox = async (app) => {
     const validGrantBody = request.compileValidationSchema(grant.bodySchema)
     if (!validGrantBody(request.body)) throw toOAuthError(validGrantBody.errors ?? [])
 
-    const credentials = readClientCredentials(request.headers.authorization, request.body)
-    const client = await clientAuthenticator.authenticate({ tenant: request.tenant, issuer: request.issuer, credentials })
+    // A grant whose own credential proves the client (RFC 7523 assertions) may stand in for client authentication.
+    let client: Client
+    let clientProof: Record<string, unknown> | undefined
+    if (grant.authenticateClient && !sendsClientAuthentication(request.headers.authorization, request.body)) {
+      ({ client, proof: clientProof } = await grant.authenticateClient({ tenant: request.tenant, issuer: request.issuer, body: request.body }))
+    } else {
+      const credentials = readClientCredentials(request.headers.authorization, request.body)
+      client = await clientAuthenticator.authenticate({ tenant: request.tenant, issuer: request.issuer, credentials })
+    }
     if (!client.grantTypes.includes(grantType)) throw oauthError('grant_not_allowed', { grant_type: grantType })
 
     const tokens = await grant.handle({
@@ -32,6 +40,7 @@ const oauthToken: FastifyPluginAsyncTypebox = async (app) => {
       scopes: parseScopes(scope),
       body: request.body,
       ip: request.clientIp,
+      clientProof,
     })
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache')
     return tokens

@@ -16,3 +16,11 @@ export const PasswordGrantBody = Type.Object({
   device: Type.Optional(Type.String()),
   id_token: Type.Optional(Type.String()),
 })
+
+// grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer (the id_token exchange). Seed 003 lists
+// "missing device parameter" before "missing id_token parameter", and that is the order they are
+// reported in: client_id, then device, then id_token.
+export const JwtBearerGrantBody = Type.Object({
+  device: Type.String(),
+  id_token: Type.String(),
+})

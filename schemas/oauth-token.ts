@@ -18,3 +18,12 @@ export const PasswordRealmGrantBody = Type.Object({
   realm: Type.Optional(Type.String()),
   device: Type.Optional(Type.String()),
 })
+
+// grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer (RFC 7523 section 2.1). The audience is the
+// API the access token is for; src/grants/api-access.ts decides whether it may be asked for.
+export const JwtBearerAssertionGrantBody = Type.Object({
+  assertion: Type.String(),
+  audience: Type.Optional(Type.String()),
+  scope: Type.Optional(Type.String()),
+  client_id: Type.Optional(Type.String()),
+})

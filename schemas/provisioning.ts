@@ -46,6 +46,14 @@ export const ProvisionedConnection = Type.Object({
   }, { additionalProperties: false })),
 }, { additionalProperties: false })
 
+/** A public JWK a client signs its RFC 7523 assertions with; checked in full by `tollgate apply`. */
+const ClientPublicJwk = Type.Object({
+  kty: literals(['RSA', 'EC', 'OKP'] as const),
+  kid: Type.Optional(Type.String({ minLength: 1 })),
+  alg: Type.Optional(Type.String({ description: 'Pins the key to this algorithm; inferred from an EC or OKP curve, RS256 for RSA' })),
+  use: Type.Optional(Type.Literal('sig')),
+}, { additionalProperties: true, description: 'A public JWK (n and e, or crv, x and y); private members are refused' })
+
 export const ProvisionedClient = Type.Object({
   client_id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._-]+$' }),
   name: Type.String({ minLength: 1 }),
@@ -61,6 +69,12 @@ export const ProvisionedClient = Type.Object({
   callbacks: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9+.-]*://', maxLength: 2048 }), {
     description: 'Allowed callback URLs (custom schemes allowed for native apps); a passwordless link goes to the first, or to authParams.redirect_uri when it is one of them',
   })),
+  jwks: Type.Optional(Type.Object({ keys: Type.Array(ClientPublicJwk, { minItems: 1, maxItems: 20 }) }, {
+    additionalProperties: false,
+    description: 'The public keys of the client\'s RFC 7523 assertions (private_key_jwt, jwt-bearer grant)',
+  })),
+  jwks_uri: Type.Optional(Type.String({ pattern: '^https?://', description: 'Where the client publishes its JWK set, instead of jwks' })),
+  act_for_users: Type.Optional(Type.Boolean({ description: 'Its jwt-bearer assertions may name a user of the tenant as sub' })),
 }, { additionalProperties: false })
 
 export const ProvisionedUser = Type.Object({
@@ -107,6 +121,13 @@ export const ProvisionedTenant = Type.Object({
   default: Type.Optional(Type.Boolean({ description: 'Serves requests whose host no tenant lists' })),
   public_url: Type.Optional(Type.String({ pattern: '^https?://[^/]+/$', description: 'Issuer URL, with its trailing slash' })),
   signing_alg: Type.Optional(literals(SIGNING_ALGORITHMS)),
+  signing_key: Type.Optional(Type.Union([
+    Type.Object({ pem: Type.String({ minLength: 1 }), kid: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false }),
+    Type.Object({ jwk: Type.Record(Type.String(), Type.Unknown()) }, { additionalProperties: false }),
+  ], {
+    description: 'An existing private key to import (PEM, or a private JWK) so tokens it signed stay valid; give the kid it used. ' +
+      'Imported once as the current key. Keep this file private.',
+  })),
   default_connection: Type.Optional(Type.String({ description: 'Connection used by /oauth/token password logins without a realm' })),
   attack_protection: Type.Optional(ProvisionedAttackProtection),
   connections: Type.Array(ProvisionedConnection, { default: [] }),

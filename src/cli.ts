@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// The `tollgate` command: serve, apply, schema, outbox, users, ips, logs. Everything it prints goes
-// through `out` and `fail`.
+// The `tollgate` command: serve, apply, schema, outbox, keys, users, ips, logs. Everything it prints
+// goes through `out` and `fail`.
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { CommandError, keysCommand, keysUsage } from './cli-keys.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { formatOutboxMessage } from './passwordless/outbox-format.js'
 import { applyDocument, ProvisioningError } from './provisioning/apply.js'
@@ -14,6 +15,7 @@ import type { AuditEvent, AuditEventType, Store, Tenant } from './store/port.js'
 import { RedisAttackState } from './store/redis-attack-state.js'
 import { connectRedis } from './store/redis.js'
 import { openSqliteStore } from './store/sqlite.js'
+import { keyOverlapSeconds } from './tokens/key-rotation.js'
 import { ProvisioningFile } from '../schemas/provisioning.js'
 
 const out = (text: string) => { process.stdout.write(text + '\n') }
@@ -37,6 +39,8 @@ const usage = `usage: tollgate <command>
   logs [--tenant NAME] [--type TYPE] [--limit N] [--json]
                    show the audit log, newest first (failed_login, block, unblock, throttle, unthrottle)
 
+${keysUsage}
+
 --tenant defaults to the default tenant.
 
 Settings come from the environment: TOLLGATE_DATA_DIR, HOST, PORT, LOG_LEVEL, ... (see README).`
@@ -52,7 +56,7 @@ async function apply (file: string | undefined) {
   const config = loadConfig()
   const store = await openSqliteStore(config.dataDir)
   try {
-    const report = await applyDocument(store, createArgon2Hasher(config.argon2), input)
+    const report = await applyDocument(store, createArgon2Hasher(config.argon2), input, { keyOverlapSeconds: keyOverlapSeconds(config) })
     out(`applied ${file}: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged`)
   } catch (err) {
     if (err instanceof ProvisioningError) fail(`${file} was not applied, nothing changed: ${err.message}`)
@@ -82,7 +86,7 @@ async function serve (demo: boolean) {
   if (demo) {
     const store = await openSqliteStore(config.dataDir)
     try {
-      await applyDocument(store, createArgon2Hasher(config.argon2), demoDocument)
+      await applyDocument(store, createArgon2Hasher(config.argon2), demoDocument, { keyOverlapSeconds: keyOverlapSeconds(config) })
     } finally {
       await store.close()
     }
@@ -107,6 +111,19 @@ async function withProtection (tenantName: string | undefined,
     await work({ config, store, protection, tenant })
   } finally {
     await redis?.quit()
+    await store.close()
+  }
+}
+
+async function keys (args: string[]) {
+  const config = loadConfig()
+  const store = await openSqliteStore(config.dataDir)
+  try {
+    await keysCommand(args, { store, config, out })
+  } catch (err) {
+    if (err instanceof CommandError) fail(`${err.message}\n${usage}`)
+    throw err
+  } finally {
     await store.close()
   }
 }
@@ -163,6 +180,7 @@ async function main (args: string[]) {
     case 'apply': return apply(rest[0])
     case 'schema': return out(JSON.stringify(ProvisioningFile, null, 2))
     case 'outbox': return outbox(rest)
+    case 'keys': return keys(rest)
     case 'users': return users(rest)
     case 'ips': return ips(rest)
     case 'logs': return logs(rest)

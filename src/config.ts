@@ -35,6 +35,18 @@ export const ConfigSchema = Type.Object({
   }),
   /** Timeout of a custom-database connection's call to its user store. */
   customDatabaseTimeoutMs: Type.Integer({ minimum: 100 }),
+  /** JWTs Tollgate receives: id_tokens exchanged on /oauth/ro, RFC 7523 assertions on /oauth/token. */
+  jwt: Type.Object({
+    /** Seconds of clock skew allowed on exp, nbf and iat. */
+    clockTolerance: Type.Integer({ minimum: 0, maximum: 300 }),
+    /** Longest an assertion may live (exp - iat), in seconds. */
+    maxAssertionLifetime: Type.Integer({ minimum: 10, maximum: 86400 }),
+    /** Longest token accepted, in characters; longer ones are refused before any parsing. */
+    maxTokenLength: Type.Integer({ minimum: 1024, maximum: 65536 }),
+    /** A client's jwks_uri: fetch timeout, and how long its keys are cached. */
+    jwksTimeoutMs: Type.Integer({ minimum: 100 }),
+    jwksCacheSeconds: Type.Integer({ minimum: 0 }),
+  }),
   passwordless: Type.Object({
     /** Seconds a code sent by /passwordless/start stays valid. */
     codeLifetime: Type.Integer({ minimum: 30, maximum: 3600 }),
@@ -116,6 +128,8 @@ export const defaults: Config = {
   // Auth0's defaults: id_token 10 h, access token 24 h, refresh token 30 days.
   tokens: { idTokenLifetime: 36000, accessTokenLifetime: 86400, refreshTokenLifetime: 2592000 },
   customDatabaseTimeoutMs: 5000,
+  // oidc-provider's 15 s skew; Keycloak's 5 minute assertion lifetime.
+  jwt: { clockTolerance: 15, maxAssertionLifetime: 300, maxTokenLength: 8192, jwksTimeoutMs: 3000, jwksCacheSeconds: 300 },
   // Auth0's defaults: 3 minutes, 3 tries, 50 starts per IP per hour. The per-recipient limit is
   // Tollgate's own guard against SMS pumping.
   passwordless: {
@@ -183,6 +197,11 @@ const variables: Array<[string, (c: any, v: string) => void]> = [
   ['TOLLGATE_ACCESS_TOKEN_LIFETIME', (c, v) => { c.tokens.accessTokenLifetime = v }],
   ['TOLLGATE_REFRESH_TOKEN_LIFETIME', (c, v) => { c.tokens.refreshTokenLifetime = v }],
   ['TOLLGATE_CUSTOM_DATABASE_TIMEOUT_MS', (c, v) => { c.customDatabaseTimeoutMs = v }],
+  ['TOLLGATE_JWT_CLOCK_TOLERANCE', (c, v) => { c.jwt.clockTolerance = v }],
+  ['TOLLGATE_MAX_ASSERTION_LIFETIME', (c, v) => { c.jwt.maxAssertionLifetime = v }],
+  ['TOLLGATE_MAX_JWT_LENGTH', (c, v) => { c.jwt.maxTokenLength = v }],
+  ['TOLLGATE_JWKS_TIMEOUT_MS', (c, v) => { c.jwt.jwksTimeoutMs = v }],
+  ['TOLLGATE_JWKS_CACHE_SECONDS', (c, v) => { c.jwt.jwksCacheSeconds = v }],
   ['TOLLGATE_PASSWORDLESS_CODE_LIFETIME', (c, v) => { c.passwordless.codeLifetime = v }],
   ['TOLLGATE_PASSWORDLESS_MAX_ATTEMPTS', (c, v) => { c.passwordless.maxAttempts = v }],
   ['TOLLGATE_PASSWORDLESS_START_LIMIT_PER_IP', (c, v) => { c.passwordless.startLimitPerIp = v }],

@@ -51,6 +51,14 @@ export const catalog = {
   invalid_client_credentials: entry(401, 'invalid_client', 'Client authentication failed.'),
   multiple_client_auth_methods: entry(400, 'invalid_request', 'Use only one client authentication method.'),
 
+  // JWT-bearer grants: one fixed description each; why a token was refused goes to the log only.
+  // /oauth/ro id_token exchange (seed 003: 400 invalid_grant for an invalid id_token or user).
+  invalid_id_token: entry(400, 'invalid_grant', 'The id_token is invalid or has expired.'),
+  // /oauth/token, RFC 7523 section 2.1 (RFC 6749 section 5.2: invalid_grant is 400).
+  invalid_assertion: entry(400, 'invalid_grant', 'The assertion is invalid, has expired or was already used.'),
+  // Both: the user the token names is gone or blocked.
+  jwt_bearer_user_refused: entry(400, 'invalid_grant', 'The user does not exist or is blocked.'),
+
   // Tenants.
   unknown_tenant: entry(400, 'invalid_request', 'no tenant is configured for this host'),
 

@@ -1,6 +1,9 @@
 // Everything a request may use, built once per app from the config and the store, and exposed to
 // plugins as the typed `app.tollgate` decorator.
+import { AssertionVerifier } from './clients/assertions.js'
 import { ClientAuthenticator } from './clients/authenticate.js'
+import { ClientKeys } from './clients/client-keys.js'
+import { privateKeyJwt } from './clients/private-key-jwt.js'
 import type { Config } from './config.js'
 import { createGrants, type Grants } from './grants/index.js'
 import { createPasswordless, type Passwordless } from './passwordless/index.js'
@@ -8,9 +11,11 @@ import { PasswordlessVerification } from './passwordless/verify.js'
 import { AttackProtection } from './security/attack-protection.js'
 import type { BreachedPasswords } from './security/breached-passwords.js'
 import type { PasswordHasher } from './security/password-hasher.js'
+import { ReplayGuard } from './security/replay-guard.js'
 import type { AttackStateStore, Store } from './store/port.js'
 import { createPasswordStrategies } from './strategies/index.js'
 import { passwordlessStrategy } from './strategies/passwordless.js'
+import { IdTokenVerifier } from './tokens/id-token-verifier.js'
 import { TokenMinter } from './tokens/minter.js'
 import { JwtSigner } from './tokens/signer.js'
 
@@ -43,9 +48,12 @@ export function createServices (config: Config, store: Store, hasher: PasswordHa
     defaults: config.attackProtection, state: options.attackState ?? store, audit: store, breached: options.breachedPasswords, now: options.now,
   })
   const loginDeps = { users: store, strategies, protection: attackProtection }
-  const grants = createGrants({ connections: store, minter, ...loginDeps })
+  const idTokens = new IdTokenVerifier(store, config.jwt)
+  const assertions = new AssertionVerifier(new ClientKeys(config.jwt), new ReplayGuard(store), config.jwt)
+  const grants = createGrants({ connections: store, clients: store, minter, idTokens, assertions, ...loginDeps })
   const verification = new PasswordlessVerification({ connections: store, minter, ...loginDeps })
   const clientAuthenticator = new ClientAuthenticator(store)
+  clientAuthenticator.register('private_key_jwt', privateKeyJwt(assertions))
   return { config, store, hasher, grants, clientAuthenticator, passwordless: { ...passwordless, verification }, attackProtection }
 }
 

@@ -4,6 +4,7 @@
 import { oauthError } from '../errors.js'
 import { safeEqual, sha256Hex } from '../security/secrets.js'
 import type { Client, ClientAuthMethod, ClientDirectory, Tenant } from '../store/port.js'
+import { peekJwt } from '../tokens/verify-jwt.js'
 
 export interface ClientCredentials {
   method: ClientAuthMethod
@@ -35,6 +36,22 @@ function decodeBasic (header: string): { clientId: string, secret: string } | un
   }
 }
 
+/** RFC 7523 section 2.2 lets client_id be left out: the assertion's sub names the client (checked later). */
+function assertionSubject (assertion: string | undefined): string | undefined {
+  try {
+    const { sub } = peekJwt(assertion, 65536).payload
+    return typeof sub === 'string' ? sub : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Whether a request carries any client authentication (as opposed to a bare client_id or none). */
+export function sendsClientAuthentication (authorization: string | undefined, body: Record<string, unknown>): boolean {
+  return (authorization !== undefined && /^Basic /i.test(authorization)) || body.client_secret !== undefined ||
+    body.client_assertion !== undefined || body.client_assertion_type !== undefined
+}
+
 /** Reads which authentication method a request uses, and its credentials. */
 export function readClientCredentials (authorization: string | undefined, body: Record<string, unknown>): ClientCredentials {
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
@@ -48,7 +65,8 @@ export function readClientCredentials (authorization: string | undefined, body: 
     used.push({ method: 'client_secret_post', clientId: str(body.client_id), secret: str(body.client_secret) })
   }
   if (body.client_assertion !== undefined || body.client_assertion_type !== undefined) {
-    used.push({ method: 'private_key_jwt', clientId: str(body.client_id), assertion: str(body.client_assertion), assertionType: str(body.client_assertion_type) })
+    const assertion = str(body.client_assertion)
+    used.push({ method: 'private_key_jwt', clientId: str(body.client_id) ?? assertionSubject(assertion), assertion, assertionType: str(body.client_assertion_type) })
   }
   if (used.length > 1) throw oauthError('multiple_client_auth_methods')
   if (used.length === 1) return used[0]

@@ -2,7 +2,7 @@
 // before anything is written, and it is written in one transaction: a bad file changes nothing.
 // Applying the same file twice changes nothing the second time.
 import { Value } from '@sinclair/typebox/value'
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID, type JsonWebKey } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
 import { ProvisioningFile, type ProvisionedUserEntry, type ProvisioningDocument } from '../../schemas/provisioning.js'
 import { findDottedField } from '../dotted-fields.js'
@@ -11,7 +11,10 @@ import type { PasswordHasher } from '../security/password-hasher.js'
 import { sha256Hex } from '../security/secrets.js'
 import type { Client, Connection, ProvisioningStore, Store, Tenant, User } from '../store/port.js'
 import { toAttackProtectionOverrides } from './attack-protection.js'
-import { generateSigningKey, type SigningAlgorithm } from '../tokens/keys.js'
+import { defaults } from '../config.js'
+import { generateSigningKey, importSigningKey, KeyImportError, type SigningAlgorithm } from '../tokens/keys.js'
+import { keyOverlapSeconds, makeCurrent, rotateSigningKey } from '../tokens/key-rotation.js'
+import { KeyError, verificationKeyFromJwk } from '../tokens/public-keys.js'
 
 export class ProvisioningError extends Error {
   constructor (readonly path: string, message: string) {
@@ -60,7 +63,15 @@ export function checkDocument (input: unknown): ProvisioningDocument {
       if (usesSecret && client.client_secret === undefined) {
         throw new ProvisioningError(`/tenants/${t}/clients/${c}/client_secret`, 'the client authenticates with a secret but has none')
       }
+      checkClientKeys(client, `/tenants/${t}/clients/${c}`)
     })
+    if (tenant.signing_key !== undefined) {
+      const path = `/tenants/${t}/signing_key`
+      const key = importedKey(tenant.signing_key, path)
+      if (tenant.signing_alg !== undefined && tenant.signing_alg !== key.alg) {
+        throw new ProvisioningError(path, `the key signs ${key.alg}, but signing_alg is ${tenant.signing_alg}`)
+      }
+    }
     tenant.users.forEach((user, u) => {
       const path = `/tenants/${t}/users/${u}`
       if (!connectionNames.has(user.connection)) throw new ProvisioningError(`${path}/connection`, `no connection ${user.connection} in this tenant`)
@@ -73,8 +84,46 @@ export function checkDocument (input: unknown): ProvisioningDocument {
   return doc
 }
 
-export async function applyDocument (store: Store, hasher: PasswordHasher, input: unknown): Promise<ApplyReport> {
+/** Client keys: public, readable, pinned to an algorithm, told apart by kid. */
+function checkClientKeys (client: ProvisioningDocument['tenants'][number]['clients'][number], path: string): void {
+  if (client.jwks !== undefined && client.jwks_uri !== undefined) throw new ProvisioningError(`${path}/jwks_uri`, 'give jwks or jwks_uri, not both')
+  const kids = new Set<string>()
+  client.jwks?.keys.forEach((jwk, k) => {
+    let kid: string | undefined
+    try {
+      kid = verificationKeyFromJwk(jwk as JsonWebKey).kid
+    } catch (err) {
+      if (err instanceof KeyError) throw new ProvisioningError(`${path}/jwks/keys/${k}`, err.message)
+      throw err
+    }
+    if (kid === undefined && client.jwks!.keys.length > 1) throw new ProvisioningError(`${path}/jwks/keys/${k}`, 'with several keys, each needs a kid')
+    if (kid !== undefined && kids.has(kid)) throw new ProvisioningError(`${path}/jwks/keys/${k}/kid`, `kid ${kid} is given twice`)
+    if (kid !== undefined) kids.add(kid)
+  })
+  if ((client.token_endpoint_auth_methods ?? []).includes('private_key_jwt') && !client.jwks && !client.jwks_uri) {
+    throw new ProvisioningError(`${path}/jwks`, 'the client authenticates with private_key_jwt but has no jwks or jwks_uri')
+  }
+}
+
+type SigningKeySource = NonNullable<ProvisioningDocument['tenants'][number]['signing_key']>
+
+function importedKey (source: SigningKeySource, path: string, tenantId = '') {
+  try {
+    return importSigningKey(tenantId, source)
+  } catch (err) {
+    if (err instanceof KeyImportError) throw new ProvisioningError(path, err.message)
+    throw err
+  }
+}
+
+export interface ApplyOptions {
+  /** How long a replaced signing key stays published (see keyOverlapSeconds). */
+  keyOverlapSeconds?: number
+}
+
+export async function applyDocument (store: Store, hasher: PasswordHasher, input: unknown, options: ApplyOptions = {}): Promise<ApplyReport> {
   const doc = checkDocument(input)
+  const overlap = options.keyOverlapSeconds ?? keyOverlapSeconds(defaults)
   const report: ApplyReport = { created: 0, updated: 0, unchanged: 0 }
   const count = (before: unknown, after: unknown) => {
     if (before === undefined) report.created++
@@ -92,7 +141,8 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
         name: entry.name,
         isDefault: entry.default ?? false,
         publicUrl: entry.public_url ?? null,
-        signingAlg: entry.signing_alg ?? 'RS256',
+        signingAlg: entry.signing_alg ?? (entry.signing_key && importedKey(entry.signing_key, `${path}/signing_key`).alg) ??
+          existing?.signingAlg ?? 'RS256',
         defaultConnection: entry.default_connection ?? null,
         attackProtection: toAttackProtectionOverrides(entry.attack_protection),
       }
@@ -101,9 +151,7 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
       const hosts = [...entry.hosts].map((h) => h.toLowerCase()).sort()
       if (count(existing && { ...existing, hosts: await hostsOf(tx, existing) }, { ...tenant, hosts })) await tx.upsertTenant(tenant, hosts)
 
-      if ((await tx.signingKeys(tenant.id)).length === 0) {
-        await tx.insertSigningKey(generateSigningKey(tenant.id, tenant.signingAlg as SigningAlgorithm))
-      }
+      await applySigningKey(tx, tenant, entry, overlap, `${path}/signing_key`, report)
 
       const connectionIds = new Map<string, string>()
       for (const c of entry.connections) {
@@ -138,6 +186,9 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
             (c.client_secret === undefined ? ['none'] : ['client_secret_post', 'client_secret_basic']),
           requireEmailVerified: c.require_email_verified ?? false,
           callbacks: c.callbacks ?? [],
+          jwks: (c.jwks as Client['jwks']) ?? null,
+          jwksUri: c.jwks_uri ?? null,
+          actForUsers: c.act_for_users ?? false,
         }
         if (count(before, client)) await tx.upsertClient(client)
       }
@@ -159,6 +210,34 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
     }
   })
   return report
+}
+
+/**
+ * The tenant's current signing key: an imported key the store does not hold yet becomes current;
+ * else a signing_alg the current key does not match rotates to a new key of that algorithm; else a
+ * tenant without a key gets one. A replaced key stays published until its tokens have expired.
+ */
+async function applySigningKey (tx: ProvisioningStore, tenant: Tenant, entry: ProvisioningDocument['tenants'][number],
+  overlap: number, path: string, report: ApplyReport): Promise<void> {
+  const current = (await tx.signingKeys(tenant.id)).find((k) => k.status === 'current')
+  if (entry.signing_key !== undefined) {
+    const key = importedKey(entry.signing_key, path, tenant.id)
+    const owner = await tx.tenantIdOfSigningKey(key.kid)
+    if (owner !== undefined && owner !== tenant.id) throw new ProvisioningError(path, `kid ${key.kid} is already used by another tenant`)
+    // Imported once: a key the store holds, current or previous, is left as it is (after a rotation
+    // and `keys prune`, take it out of the file, or it is imported again).
+    if (owner === undefined) {
+      await makeCurrent(tx, key, overlap)
+      report.created++
+      return
+    }
+  }
+  if (!current) {
+    await tx.insertSigningKey(generateSigningKey(tenant.id, tenant.signingAlg as SigningAlgorithm))
+  } else if (entry.signing_alg !== undefined && entry.signing_key === undefined && current.alg !== entry.signing_alg) {
+    await rotateSigningKey(tx, tenant, entry.signing_alg, overlap)
+    report.updated++
+  }
 }
 
 async function hostsOf (tx: ProvisioningStore, tenant: Tenant): Promise<string[]> {

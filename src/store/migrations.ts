@@ -130,6 +130,25 @@ migrations['0002_token_endpoint'] = {
   },
 }
 
+migrations['0003_jwt_bearer'] = {
+  async up (db: Kysely<any>) {
+    // RFC 7523: a client's public keys (an inline JWK set, JSON) or where to fetch them, and whether
+    // its assertions may name a user of the tenant as subject.
+    await db.schema.alterTable('clients').addColumn('jwks', 'text').execute()
+    await db.schema.alterTable('clients').addColumn('jwks_uri', 'text').execute()
+    await db.schema.alterTable('clients').addColumn('act_for_users', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+    // A key that stopped signing is published until every token it signed has expired (epoch seconds).
+    await db.schema.alterTable('signing_keys').addColumn('retire_after', 'integer').execute()
+    // Assertion ids already used: sha256 of (iss, jti), kept until the assertion's exp + clock tolerance.
+    // The primary key makes "record once" a single atomic insert on every SQL database.
+    await db.schema.createTable('used_jtis')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('expires_at', 'integer', (c) => c.notNull())
+      .execute()
+    await db.schema.createIndex('used_jtis_by_expiry').on('used_jtis').column('expires_at').execute()
+  },
+}
+
 migrations['0005_passwordless'] = {
   async up (db: Kysely<any>) {
     await db.schema.alterTable('clients').addColumn('callbacks', 'text', (c) => c.notNull().defaultTo('[]')).execute()

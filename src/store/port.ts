@@ -59,6 +59,15 @@ export interface Client {
   requireEmailVerified: boolean
   /** Allowed callback URLs; a passwordless link is sent to one of them. */
   callbacks: string[]
+  /** RFC 7523: the client's public keys, inline (a JWK set) or where to fetch them. */
+  jwks?: JsonWebKeySet | null
+  jwksUri?: string | null
+  /** Whether the client's assertions may name a user of the tenant as subject (RFC 7523 2.1). */
+  actForUsers?: boolean
+}
+
+export interface JsonWebKeySet {
+  keys: JsonWebKey[]
 }
 
 export type JsonObject = Record<string, unknown>
@@ -90,6 +99,8 @@ export interface SigningKey {
   publicJwk: JsonWebKey & { kid: string, alg: string, use: string }
   status: KeyStatus
   createdAt: number
+  /** For a previous key: when the last token it signed expires (after that it is no longer published). */
+  retireAfter?: number | null
 }
 
 export interface RefreshTokenRecord {
@@ -129,9 +140,27 @@ export interface UserStore {
 }
 
 export interface KeyStore {
-  /** The keys the tenant publishes, the current one first. */
+  /** The keys the tenant publishes, the current one first: previous keys only until their retire_after. */
   signingKeys (tenantId: string): Promise<SigningKey[]>
   insertSigningKey (key: SigningKey): Promise<void>
+  /** Every key stored for the tenant, also those past retire_after (for `tollgate keys list`); current first. */
+  allSigningKeys (tenantId: string): Promise<SigningKey[]>
+  /** The tenant a key id is stored for, if any (kids are unique across tenants). */
+  tenantIdOfSigningKey (kid: string): Promise<string | undefined>
+  /** Makes the tenant's current key(s) previous, published until `retireAfter`. */
+  retireCurrentSigningKeys (tenantId: string, retireAfter: number): Promise<void>
+  /** Deletes the tenant's previous keys whose retire_after has passed; returns their kids. */
+  deleteRetiredSigningKeys (tenantId: string, now: number): Promise<string[]>
+}
+
+/** One-time values (assertion jtis), recorded by hash. */
+export interface ReplayStore {
+  /**
+   * Records `id` until `expiresAt`, atomically: true if it was not recorded (or its record had
+   * expired), false if it is in use. Of concurrent calls with the same id, exactly one gets true.
+   */
+  recordOnce (id: string, expiresAt: number, now: number): Promise<boolean>
+  deleteExpiredRecords (now: number): Promise<void>
 }
 
 export interface RefreshTokenStore {
@@ -187,6 +216,7 @@ export interface OutboxStore {
 /** What `tollgate apply` writes, always inside one transaction. */
 export interface ProvisioningStore extends TenantDirectory, ClientDirectory, ConnectionDirectory, UserStore, KeyStore {
   tenantByName (name: string): Promise<Tenant | undefined>
+  allTenants (): Promise<Tenant[]>
   upsertTenant (tenant: Tenant, hosts: string[]): Promise<void>
   upsertConnection (connection: Connection): Promise<void>
   upsertClient (client: Client): Promise<void>
@@ -277,7 +307,7 @@ export interface AuditLog {
   events (query: AuditQuery): Promise<AuditEvent[]>
 }
 
-export interface Store extends ProvisioningStore, RefreshTokenStore, PasswordlessCodeStore, OutboxStore, AttackStateStore, AuditLog {
+export interface Store extends ProvisioningStore, RefreshTokenStore, PasswordlessCodeStore, OutboxStore, AttackStateStore, AuditLog, ReplayStore {
   transaction<T> (work: (store: ProvisioningStore) => Promise<T>): Promise<T>
   close (): Promise<void>
 }

@@ -48,6 +48,10 @@ export interface ClientTable {
   require_email_verified: number
   /** JSON array of allowed callback URLs. */
   callbacks: string
+  /** JSON of the client's public JWK set ({keys: [...]}), for RFC 7523 assertions; null if none. */
+  jwks: string | null
+  jwks_uri: string | null
+  act_for_users: Generated<number>
   created_at: number
 }
 
@@ -78,6 +82,14 @@ export interface SigningKeyTable {
   public_jwk: string
   status: string
   created_at: number
+  /** For a previous key: when the last token it signed expires; null for the current key. */
+  retire_after: number | null
+}
+
+export interface UsedJtiTable {
+  /** sha256 hex of the assertion's issuer and jti. */
+  id: string
+  expires_at: number
 }
 
 export interface RefreshTokenTable {
@@ -168,6 +180,7 @@ export interface Database {
   login_attempts: LoginAttemptTable
   ip_throttle: IpThrottleTable
   audit_events: AuditEventTable
+  used_jtis: UsedJtiTable
 }
 
 export type TenantRow = Selectable<TenantTable>

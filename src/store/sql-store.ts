@@ -32,6 +32,7 @@ const toClient = (r: Selectable<ClientTable>): Client => ({
   authMethods: json(r.auth_methods),
   requireEmailVerified: r.require_email_verified === 1,
   callbacks: json(r.callbacks),
+  jwks: r.jwks === null ? null : json(r.jwks), jwksUri: r.jwks_uri, actForUsers: r.act_for_users === 1,
 })
 
 const toUser = (r: Selectable<UserTable>): User => ({
@@ -52,6 +53,7 @@ const fromUser = (u: User): UserTable => ({
 const toSigningKey = (r: Selectable<SigningKeyTable>): SigningKey => ({
   kid: r.kid, tenantId: r.tenant_id, alg: r.alg, privatePem: r.private_pem, publicJwk: json(r.public_jwk),
   status: r.status as SigningKey['status'], createdAt: Number(r.created_at),
+  retireAfter: r.retire_after === null ? null : Number(r.retire_after),
 })
 
 const toRefreshToken = (r: Selectable<RefreshTokenTable>) => ({
@@ -98,6 +100,11 @@ export class SqlStore implements Store {
   async tenantByName (name: string): Promise<Tenant | undefined> {
     const row = await this.db.selectFrom('tenants').selectAll().where('name', '=', name).executeTakeFirst()
     return row && toTenant(row)
+  }
+
+  async allTenants (): Promise<Tenant[]> {
+    const rows = await this.db.selectFrom('tenants').selectAll().orderBy('name').execute()
+    return rows.map(toTenant)
   }
 
   async upsertTenant (tenant: Tenant, hosts: string[]): Promise<void> {
@@ -167,6 +174,7 @@ export class SqlStore implements Store {
       name: c.name, type: c.type, grant_types: JSON.stringify(c.grantTypes), web_origins: JSON.stringify(c.webOrigins),
       secret_hash: c.secretHash, auth_methods: JSON.stringify(c.authMethods), require_email_verified: c.requireEmailVerified ? 1 : 0,
       callbacks: JSON.stringify(c.callbacks),
+      jwks: c.jwks ? JSON.stringify(c.jwks) : null, jwks_uri: c.jwksUri ?? null, act_for_users: c.actForUsers ? 1 : 0,
     }
     await this.db.insertInto('clients')
       .values({ client_id: c.clientId, tenant_id: c.tenantId, created_at: Math.floor(Date.now() / 1000), ...changes })
@@ -205,17 +213,59 @@ export class SqlStore implements Store {
   // Signing keys
 
   async signingKeys (tenantId: string): Promise<SigningKey[]> {
+    const now = Math.floor(Date.now() / 1000)
+    const rows = await this.db.selectFrom('signing_keys').selectAll().where('tenant_id', '=', tenantId)
+      .where((eb) => eb.or([eb('retire_after', 'is', null), eb('retire_after', '>', now)]))
+      .orderBy('created_at', 'desc').orderBy('kid').execute()
+    const keys = rows.map(toSigningKey)
+    return [...keys.filter((k) => k.status === 'current'), ...keys.filter((k) => k.status !== 'current')]
+  }
+
+  async allSigningKeys (tenantId: string): Promise<SigningKey[]> {
     const rows = await this.db.selectFrom('signing_keys').selectAll().where('tenant_id', '=', tenantId)
       .orderBy('created_at', 'desc').orderBy('kid').execute()
     const keys = rows.map(toSigningKey)
     return [...keys.filter((k) => k.status === 'current'), ...keys.filter((k) => k.status !== 'current')]
   }
 
+  async tenantIdOfSigningKey (kid: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('signing_keys').select('tenant_id').where('kid', '=', kid).executeTakeFirst()
+    return row?.tenant_id
+  }
+
   async insertSigningKey (key: SigningKey): Promise<void> {
     await this.db.insertInto('signing_keys').values({
       kid: key.kid, tenant_id: key.tenantId, alg: key.alg, private_pem: key.privatePem,
       public_jwk: JSON.stringify(key.publicJwk), status: key.status, created_at: key.createdAt,
+      retire_after: key.retireAfter ?? null,
     }).execute()
+  }
+
+  async retireCurrentSigningKeys (tenantId: string, retireAfter: number): Promise<void> {
+    await this.db.updateTable('signing_keys').set({ status: 'previous', retire_after: retireAfter })
+      .where('tenant_id', '=', tenantId).where('status', '=', 'current').execute()
+  }
+
+  async deleteRetiredSigningKeys (tenantId: string, now: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('signing_keys').select('kid').where('tenant_id', '=', tenantId)
+      .where('status', '=', 'previous').where('retire_after', '<=', now).execute()
+    const kids = rows.map((r) => r.kid)
+    if (kids.length > 0) await this.db.deleteFrom('signing_keys').where('kid', 'in', kids).execute()
+    return kids
+  }
+
+  // One-time values (assertion jtis). The primary key decides atomically: the insert wins, or it
+  // conflicts and may only take over a record that has expired.
+
+  async recordOnce (id: string, expiresAt: number, now: number): Promise<boolean> {
+    const result = await this.db.insertInto('used_jtis').values({ id, expires_at: expiresAt })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ expires_at: expiresAt }).where('used_jtis.expires_at', '<=', now))
+      .executeTakeFirst()
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1
+  }
+
+  async deleteExpiredRecords (now: number): Promise<void> {
+    await this.db.deleteFrom('used_jtis').where('expires_at', '<=', now).execute()
   }
 
   // Refresh tokens (stored by hash only)

@@ -20,6 +20,14 @@ export interface TokenResponse {
   scope?: string
 }
 
+/** The response of grants that issue only an access token (no user login, no id_token). */
+export interface AccessTokenResponse {
+  access_token: string
+  token_type: 'bearer'
+  expires_in: number
+  scope?: string
+}
+
 export interface AccessTokenRequest {
   tenant: Tenant
   issuer: string
@@ -109,7 +117,7 @@ export class TokenMinter {
    * log a user in (client credentials, RFC 7523 assertions); checking that the audience is a
    * registered API and the scopes are allowed is the caller's job.
    */
-  async mintAccessToken ({ tenant, issuer, client, subject, audience, scopes, lifetime, extra }: AccessTokenRequest): Promise<{ access_token: string, token_type: 'bearer', expires_in: number, scope?: string }> {
+  async mintAccessToken ({ tenant, issuer, client, subject, audience, scopes, lifetime, extra }: AccessTokenRequest): Promise<AccessTokenResponse> {
     const key = await this.currentKey(tenant)
     const iat = now()
     const expiresIn = lifetime ?? this.lifetimes.accessTokenLifetime
@@ -129,7 +137,8 @@ export class TokenMinter {
   }
 
   private async currentKey (tenant: Tenant) {
-    const [key] = await this.keys.signingKeys(tenant.id)
+    // Only the current key signs; previous keys are published for verification only.
+    const key = (await this.keys.signingKeys(tenant.id)).find((k) => k.status === 'current')
     if (!key) throw new Error(`tenant ${tenant.name} has no signing key`)
     return key
   }

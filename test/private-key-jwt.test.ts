@@ -1,0 +1,80 @@
+// private_key_jwt client authentication on /oauth/token (RFC 7523 section 2.2): a password login by
+// a client that proves itself with an assertion signed by its registered key. Every failure is
+// 401 invalid_client.
+import { randomUUID } from 'node:crypto'
+import t from 'tap'
+import { buildTestApp } from './helpers/app.js'
+import { PASSWORD } from './helpers/fixture.js'
+import {
+  assertion, CLIENT_ASSERTION_TYPE, hmacWithPublicKey, invalidClient, ISSUER, jwtBearerFixture, keys, malformed, now,
+  SENTINEL_SECRET, TOKEN_ENDPOINT, unsigned, verifyServed,
+} from './helpers/jwt-bearer.js'
+
+const login = (fields: Record<string, unknown>) => {
+  const body: Record<string, unknown> = {
+    grant_type: 'password', username: 'alice@acme.test', password: PASSWORD, client_id: 'robot', client_assertion_type: CLIENT_ASSERTION_TYPE, ...fields,
+  }
+  for (const [k, v] of Object.entries(body)) if (v === undefined) delete body[k]
+  return body
+}
+
+t.test('private_key_jwt', async (t) => {
+  const app = await buildTestApp(t, { document: jwtBearerFixture() })
+  const token = (payload: Record<string, unknown> | string, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'POST', url: '/oauth/token', headers: { host: 'acme.test', ...headers }, payload })
+
+  await t.test('a client proves itself with an assertion signed by its key', async (t) => {
+    const res = await token(login({ client_assertion: await assertion('robot', keys.robotRsa) }))
+    t.equal(res.statusCode, 200)
+    const claims = await verifyServed(app, res.json().id_token, { audience: 'robot', algorithms: ['RS256'] })
+    t.equal(claims.sub, 'auth0|alice')
+  })
+
+  await t.test('client_id may be left out (form body), and aud may be the issuer', async (t) => {
+    const form = new URLSearchParams({
+      grant_type: 'password', username: 'alice', password: PASSWORD, client_assertion_type: CLIENT_ASSERTION_TYPE,
+      client_assertion: await assertion('robot', keys.robotEc, { aud: ISSUER }),
+    })
+    const res = await token(form.toString(), { 'content-type': 'application/x-www-form-urlencoded' })
+    t.equal(res.statusCode, 200)
+  })
+
+  await t.test('refusals: 401 invalid_client, full body', async (t) => {
+    const claims = () => ({ iss: 'robot', sub: 'robot', aud: TOKEN_ENDPOINT, iat: now(), exp: now() + 60, jti: randomUUID() })
+    const used = await assertion('robot', keys.robotRsa)
+    t.equal((await token(login({ client_assertion: used }))).statusCode, 200, 'first use')
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ['replayed assertion', { client_assertion: used }],
+      ['wrong client_assertion_type', { client_assertion_type: 'urn:example:other', client_assertion: await assertion('robot', keys.robotRsa) }],
+      ['no client_assertion_type', { client_assertion_type: undefined, client_assertion: await assertion('robot', keys.robotRsa) }],
+      ['no client_assertion', {}],
+      ['sub is not the client', { client_assertion: await assertion('robot', keys.robotRsa, { sub: 'auth0|alice' }) }],
+      ['iss is not the client', { client_assertion: await assertion('butler', keys.robotRsa, { sub: 'robot' }) }],
+      ['client_id of another client', { client_id: 'butler', client_assertion: await assertion('robot', keys.robotRsa) }],
+      ['aud another endpoint', { client_assertion: await assertion('robot', keys.robotRsa, { aud: `${ISSUER}oauth/ro` }) }],
+      ['HS256 with the client\'s public key as secret', { client_assertion: hmacWithPublicKey(keys.robotRsa, claims()) }],
+      ['alg none', { client_assertion: unsigned(keys.robotRsa, claims()) }],
+      ['unknown kid', { client_assertion: await assertion('robot', keys.robotRsa, {}, { kid: 'nope' }) }],
+      ['someone else\'s key under a registered kid', { client_assertion: await assertion('robot', keys.stranger) }],
+      ['expired', { client_assertion: await assertion('robot', keys.robotRsa, { iat: now() - 120, exp: now() - 60 }) }],
+      ['not yet valid', { client_assertion: await assertion('robot', keys.robotRsa, { nbf: now() + 60 }) }],
+      ['lives longer than 5 minutes', { client_assertion: await assertion('robot', keys.robotRsa, { exp: now() + 3600 }) }],
+      ['no jti', { client_assertion: await assertion('robot', keys.robotRsa, { jti: undefined }) }],
+      ['oversized', { client_assertion: await assertion('robot', keys.robotRsa, { padding: 'x'.repeat(9000) }) }],
+      ...Object.entries(malformed).map(([name, a]): [string, Record<string, unknown>] => [`malformed: ${name}`, { client_assertion: a }]),
+      ['client registered for secrets only', { client_id: 'sentinel', client_assertion: await assertion('sentinel', { ...keys.robotEc, kid: 'sentinel-ec' }) }],
+      ['client with no keys', { client_id: 'backend', client_assertion: await assertion('backend', keys.robotRsa) }],
+    ]
+    for (const [name, fields] of cases) {
+      const res = await token(login(fields))
+      t.equal(res.statusCode, 401, `${name}: status`)
+      t.same(res.json(), invalidClient, `${name}: body`)
+    }
+  })
+
+  await t.test('an assertion and a secret together are one method too many', async (t) => {
+    const res = await token(login({ client_id: 'sentinel', client_secret: SENTINEL_SECRET, client_assertion: await assertion('sentinel', { ...keys.robotEc, kid: 'sentinel-ec' }) }))
+    t.equal(res.statusCode, 400)
+    t.same(res.json(), { error: 'invalid_request', error_description: 'Use only one client authentication method.' })
+  })
+})
