@@ -32,6 +32,7 @@ const oauthToken: FastifyPluginAsyncTypebox = async (app) => {
       scopes: parseScopes(scope),
       body: request.body,
       ip: request.ip,
+      authMethod: credentials.method,
     })
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache')
     return tokens

@@ -23,13 +23,39 @@ const Metadata = Type.Record(Type.String({ pattern: '^[^.]+$' }), Type.Unknown()
   description: 'Free-form JSON object; keys may not contain "."',
 })
 
+export const CHARACTER_CLASSES = ['lower', 'upper', 'number', 'special'] as const
+
+export const PasswordPolicySchema = Type.Object({
+  min_length: Type.Integer({ minimum: 1, maximum: 128 }),
+  character_classes: Type.Optional(Type.Array(literals(CHARACTER_CLASSES), { uniqueItems: true })),
+  min_character_classes: Type.Optional(Type.Integer({ minimum: 1, maximum: 4, description: 'Default: all the listed classes' })),
+}, { additionalProperties: false, description: 'Signup password policy (database connections); default: at least 8 characters' })
+
 export const ProvisionedConnection = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 128 }),
   strategy: literals(STRATEGIES),
   enabled_clients: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
   options: Type.Optional(Type.Object({
     login_url: Type.Optional(Type.String({ pattern: '^https?://' })),
+    password_policy: Type.Optional(PasswordPolicySchema),
   }, { additionalProperties: false })),
+}, { additionalProperties: false })
+
+/** A scope name as RFC 6749 section 3.3 allows it: printable ASCII without space, quote or backslash. */
+const ScopeName = Type.String({ pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$' })
+
+export const ProvisionedApi = Type.Object({
+  identifier: Type.String({ minLength: 1, maxLength: 600, description: 'The audience clients ask for, usually a URL' }),
+  name: Type.String({ minLength: 1 }),
+  scopes: Type.Array(ScopeName, { default: [], uniqueItems: true }),
+  token_lifetime: Type.Optional(Type.Integer({ minimum: 60, description: 'Access token lifetime in seconds; default 86400' })),
+  allow_offline_access: Type.Optional(Type.Boolean({ description: 'Refresh tokens for logins to this API; default false' })),
+}, { additionalProperties: false })
+
+export const ProvisionedClientGrant = Type.Object({
+  client_id: Type.String({ minLength: 1 }),
+  audience: Type.String({ minLength: 1 }),
+  scope: Type.Array(ScopeName, { default: [], description: 'API scopes the client may get with client_credentials' }),
 }, { additionalProperties: false })
 
 export const ProvisionedClient = Type.Object({
@@ -75,6 +101,8 @@ export const ProvisionedTenant = Type.Object({
   connections: Type.Array(ProvisionedConnection, { default: [] }),
   clients: Type.Array(ProvisionedClient, { default: [] }),
   users: Type.Array(ProvisionedUser, { default: [] }),
+  apis: Type.Optional(Type.Array(ProvisionedApi, { description: 'APIs (resource servers) access tokens are issued for' })),
+  client_grants: Type.Optional(Type.Array(ProvisionedClientGrant, { description: 'Which machine clients may call which APIs' })),
 }, { additionalProperties: false })
 
 export const ProvisioningFile = Type.Object({

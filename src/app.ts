@@ -3,16 +3,21 @@ import formbody from '@fastify/formbody'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import type { Config } from './config.js'
 import { createArgon2Hasher, type PasswordHasher } from './security/password-hasher.js'
 import { createServices } from './services.js'
 import type { Store } from './store/port.js'
 import { openSqliteStore } from './store/sqlite.js'
+import cors from '../plugins/cors.js'
+import dbconnectionsSignup from '../plugins/dbconnections-signup.js'
 import errorHandler from '../plugins/error-handler.js'
 import notFound from '../plugins/not-found.js'
+import oauthRevoke from '../plugins/oauth-revoke.js'
 import oauthRo from '../plugins/oauth-ro.js'
 import oauthToken from '../plugins/oauth-token.js'
 import tenant from '../plugins/tenant.js'
+import userinfo from '../plugins/userinfo.js'
 import wellKnown from '../plugins/well-known.js'
 
 export interface AppOptions {
@@ -36,6 +41,8 @@ export async function buildApp (options: AppOptions) {
   const hasher = options.hasher ?? createArgon2Hasher(config.argon2)
 
   const app = Fastify({
+    // HTTPS served directly, for deployments without a TLS-terminating proxy.
+    https: config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : null,
     logger: options.logger ?? { level: config.logLevel, redact: REDACTED_LOG_PATHS },
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
@@ -58,8 +65,12 @@ export async function buildApp (options: AppOptions) {
   await app.register(formbody)
   await app.register(async (api) => {
     await api.register(tenant)
+    await api.register(cors)
     await api.register(oauthRo)
     await api.register(oauthToken)
+    await api.register(oauthRevoke)
+    await api.register(userinfo)
+    await api.register(dbconnectionsSignup)
     await api.register(wellKnown)
   })
   return app

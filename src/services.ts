@@ -18,9 +18,12 @@ export interface Services {
 }
 
 export function createServices (config: Config, store: Store, hasher: PasswordHasher): Services {
-  const minter = new TokenMinter(store, store, new JwtSigner(), config.tokens)
+  const minter = new TokenMinter(store, store, new JwtSigner(), config.tokens, store)
   const strategies = createPasswordStrategies({ hasher, users: store, customDatabaseTimeoutMs: config.customDatabaseTimeoutMs })
-  const grants = createGrants({ connections: store, users: store, strategies, minter })
+  const grants = createGrants({
+    connections: store, users: store, strategies, minter,
+    refreshTokens: store, apis: store, refreshTokenIdleLifetime: config.tokens.refreshTokenIdleLifetime,
+  })
   const clientAuthenticator = new ClientAuthenticator(store)
   return { config, store, hasher, grants, clientAuthenticator }
 }

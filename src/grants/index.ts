@@ -1,11 +1,13 @@
 // The grant types each endpoint serves, keyed by grant_type (the shape of oidc-provider's grants/).
 // The same name can mean different bodies on each endpoint: /oauth/ro's password grant names its
 // connection, /oauth/token's does not.
+import { clientCredentialsGrant, type ClientCredentialsGrantDeps } from './client-credentials.js'
 import { passwordRealmGrant, resourceOwnerPasswordGrant, type PasswordRealmGrantDeps } from './password-realm.js'
 import { passwordGrant, type PasswordGrantDeps } from './password.js'
+import { refreshTokenGrant, type RefreshTokenGrantDeps } from './refresh-token.js'
 import type { Grant } from './types.js'
 
-export type GrantDeps = PasswordGrantDeps & PasswordRealmGrantDeps
+export type GrantDeps = PasswordGrantDeps & PasswordRealmGrantDeps & RefreshTokenGrantDeps & ClientCredentialsGrantDeps
 export type GrantMap = Map<string, Grant<any>>
 
 export interface Grants {
@@ -20,6 +22,6 @@ const byName = (grants: Grant<any>[]): GrantMap => new Map(grants.map((g) => [g.
 export function createGrants (deps: GrantDeps): Grants {
   return {
     ro: byName([passwordGrant(deps)]),
-    token: byName([resourceOwnerPasswordGrant(deps), passwordRealmGrant(deps)]),
+    token: byName([resourceOwnerPasswordGrant(deps), passwordRealmGrant(deps), refreshTokenGrant(deps), clientCredentialsGrant(deps)]),
   }
 }

@@ -1,5 +1,5 @@
 import type { Static, TSchema } from '@sinclair/typebox'
-import type { Client, Tenant } from '../store/port.js'
+import type { Client, ClientAuthMethod, Tenant } from '../store/port.js'
 import type { TokenResponse } from '../tokens/minter.js'
 
 /** What a grant handler is given: the request's context and its body, already validated. */
@@ -10,6 +10,8 @@ export interface GrantRequest<Body> {
   scopes: string[]
   body: Body
   ip: string
+  /** How the client authenticated (/oauth/token); undefined where clients do not authenticate. */
+  authMethod?: ClientAuthMethod
 }
 
 /** A grant type: its name, the body fields it needs, and how it turns them into tokens. */

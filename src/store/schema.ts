@@ -88,6 +88,32 @@ export interface RefreshTokenTable {
   created_at: number
   expires_at: number
   revoked_at: number | null
+  /** Set when rotated (0006_sessions). */
+  consumed_at: number | null
+  /** The API its access tokens are for; null for /userinfo (0006_sessions). */
+  audience: string | null
+}
+
+export interface ResourceServerTable {
+  id: string
+  tenant_id: string
+  identifier: string
+  name: string
+  /** JSON array of scope names. */
+  scopes: string
+  token_lifetime: number
+  allow_offline_access: number
+  created_at: number
+}
+
+export interface ClientGrantTable {
+  id: string
+  tenant_id: string
+  client_id: string
+  audience: string
+  /** JSON array of scope names. */
+  scopes: string
+  created_at: number
 }
 
 export interface Database {
@@ -98,6 +124,8 @@ export interface Database {
   users: UserTable
   signing_keys: SigningKeyTable
   refresh_tokens: RefreshTokenTable
+  resource_servers: ResourceServerTable
+  client_grants: ClientGrantTable
 }
 
 export type TenantRow = Selectable<TenantTable>
