@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { readClientCredentials, sendsClientAuthentication } from '../src/clients/authenticate.js'
 import { oauthError } from '../src/errors.js'
 import { parseScopes } from '../src/grants/types.js'
-import type { Client } from '../src/store/port.js'
+import type { Client, ClientAuthMethod } from '../src/store/port.js'
 import { toOAuthError } from '../src/validation.js'
 import { OAuthTokenBody } from '../schemas/oauth-token.js'
 import { TokenResponse } from '../schemas/token-response.js'
@@ -25,11 +25,13 @@ const oauthToken: FastifyPluginAsyncTypebox = async (app) => {
     // A grant whose own credential proves the client (RFC 7523 assertions) may stand in for client authentication.
     let client: Client
     let clientProof: Record<string, unknown> | undefined
+    let authMethod: ClientAuthMethod | undefined
     if (grant.authenticateClient && !sendsClientAuthentication(request.headers.authorization, request.body)) {
       ({ client, proof: clientProof } = await grant.authenticateClient({ tenant: request.tenant, issuer: request.issuer, body: request.body }))
     } else {
       const credentials = readClientCredentials(request.headers.authorization, request.body)
       client = await clientAuthenticator.authenticate({ tenant: request.tenant, issuer: request.issuer, credentials })
+      authMethod = credentials.method
     }
     if (!client.grantTypes.includes(grantType)) throw oauthError('grant_not_allowed', { grant_type: grantType })
 
@@ -41,6 +43,7 @@ const oauthToken: FastifyPluginAsyncTypebox = async (app) => {
       body: request.body,
       ip: request.clientIp,
       clientProof,
+      authMethod,
     })
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache')
     return tokens

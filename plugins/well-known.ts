@@ -1,27 +1,32 @@
 // GET /.well-known/jwks.json and /.well-known/openid-configuration: what a client needs to verify
-// the tenant's tokens.
+// the tenant's tokens, and every endpoint, grant type and authentication method that exists. Both are
+// public metadata, readable cross-origin (plugins/cors.ts).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { JWT_BEARER, tokenEndpoint } from '../src/clients/assertions.js'
+import { tokenEndpoint } from '../src/clients/assertions.js'
 import { ASSERTION_ALGORITHMS } from '../src/tokens/public-keys.js'
 
 const wellKnown: FastifyPluginAsyncTypebox = async (app) => {
-  const { store } = app.tollgate
+  const { store, grants, clientAuthenticator } = app.tollgate
 
-  app.get('/.well-known/jwks.json', async (request) => {
+  app.get('/.well-known/jwks.json', { config: { corsPolicy: 'public' } }, async (request) => {
     const keys = await store.signingKeys(request.tenant.id)
     return { keys: keys.map((k) => k.publicJwk) }
   })
 
-  app.get('/.well-known/openid-configuration', async (request) => {
+  app.get('/.well-known/openid-configuration', { config: { corsPolicy: 'public' } }, async (request) => {
     const issuer = request.issuer
     const keys = await store.signingKeys(request.tenant.id)
+    const authMethods = clientAuthenticator.methods
     return {
       issuer,
-      jwks_uri: `${issuer}.well-known/jwks.json`,
-      grant_types_supported: ['password', JWT_BEARER],
       token_endpoint: tokenEndpoint(issuer),
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      userinfo_endpoint: `${issuer}userinfo`,
+      revocation_endpoint: `${issuer}oauth/revoke`,
+      jwks_uri: `${issuer}.well-known/jwks.json`,
+      grant_types_supported: [...new Set([...grants.token.keys(), ...grants.ro.keys()])],
+      token_endpoint_auth_methods_supported: authMethods,
       token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGORITHMS],
+      revocation_endpoint_auth_methods_supported: authMethods,
       response_types_supported: ['token', 'id_token'],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: [...new Set(keys.map((k) => k.alg))],

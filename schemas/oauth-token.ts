@@ -17,6 +17,22 @@ export const PasswordRealmGrantBody = Type.Object({
   password: Type.String(),
   realm: Type.Optional(Type.String()),
   device: Type.Optional(Type.String()),
+  /** The API the access token is for; without it, the tenant's /userinfo. */
+  audience: Type.Optional(Type.String()),
+})
+
+export const RefreshTokenGrantBody = Type.Object({
+  refresh_token: Type.String(),
+  /** A narrower scope than the token's; without it, the token's own scope. */
+  scope: Type.Optional(Type.String()),
+  /** When given, must name the device the token was issued to. */
+  device: Type.Optional(Type.String()),
+})
+
+export const ClientCredentialsGrantBody = Type.Object({
+  audience: Type.Optional(Type.String()),
+  /** Without it, every scope the client grant allows. */
+  scope: Type.Optional(Type.String()),
 })
 
 // grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer (RFC 7523 section 2.1). The audience is the

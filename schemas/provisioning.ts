@@ -36,6 +36,14 @@ export const DeliveryOptions = Type.Union([
   }, { additionalProperties: false }),
 ], { description: 'Default: development' })
 
+export const CHARACTER_CLASSES = ['lower', 'upper', 'number', 'special'] as const
+
+export const PasswordPolicySchema = Type.Object({
+  min_length: Type.Integer({ minimum: 1, maximum: 128 }),
+  character_classes: Type.Optional(Type.Array(literals(CHARACTER_CLASSES), { uniqueItems: true })),
+  min_character_classes: Type.Optional(Type.Integer({ minimum: 1, maximum: 4, description: 'Default: all the listed classes' })),
+}, { additionalProperties: false, description: 'Signup password policy (database connections); default: at least 8 characters' })
+
 export const ProvisionedConnection = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 128 }),
   strategy: literals(STRATEGIES),
@@ -43,6 +51,7 @@ export const ProvisionedConnection = Type.Object({
   options: Type.Optional(Type.Object({
     login_url: Type.Optional(Type.String({ pattern: '^https?://' })),
     delivery: Type.Optional(DeliveryOptions),
+    password_policy: Type.Optional(PasswordPolicySchema),
   }, { additionalProperties: false })),
 }, { additionalProperties: false })
 
@@ -53,6 +62,23 @@ const ClientPublicJwk = Type.Object({
   alg: Type.Optional(Type.String({ description: 'Pins the key to this algorithm; inferred from an EC or OKP curve, RS256 for RSA' })),
   use: Type.Optional(Type.Literal('sig')),
 }, { additionalProperties: true, description: 'A public JWK (n and e, or crv, x and y); private members are refused' })
+
+/** A scope name as RFC 6749 section 3.3 allows it: printable ASCII without space, quote or backslash. */
+const ScopeName = Type.String({ pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$' })
+
+export const ProvisionedApi = Type.Object({
+  identifier: Type.String({ minLength: 1, maxLength: 600, description: 'The audience clients ask for, usually a URL' }),
+  name: Type.String({ minLength: 1 }),
+  scopes: Type.Array(ScopeName, { default: [], uniqueItems: true }),
+  token_lifetime: Type.Optional(Type.Integer({ minimum: 60, description: 'Access token lifetime in seconds; default 86400' })),
+  allow_offline_access: Type.Optional(Type.Boolean({ description: 'Refresh tokens for logins to this API; default false' })),
+}, { additionalProperties: false })
+
+export const ProvisionedClientGrant = Type.Object({
+  client_id: Type.String({ minLength: 1 }),
+  audience: Type.String({ minLength: 1 }),
+  scope: Type.Array(ScopeName, { default: [], description: 'API scopes the client may get with client_credentials' }),
+}, { additionalProperties: false })
 
 export const ProvisionedClient = Type.Object({
   client_id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._-]+$' }),
@@ -133,6 +159,8 @@ export const ProvisionedTenant = Type.Object({
   connections: Type.Array(ProvisionedConnection, { default: [] }),
   clients: Type.Array(ProvisionedClient, { default: [] }),
   users: Type.Array(ProvisionedUser, { default: [] }),
+  apis: Type.Optional(Type.Array(ProvisionedApi, { description: 'APIs (resource servers) access tokens are issued for' })),
+  client_grants: Type.Optional(Type.Array(ProvisionedClientGrant, { description: 'Which machine clients may call which APIs' })),
 }, { additionalProperties: false })
 
 export const ProvisioningFile = Type.Object({

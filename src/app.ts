@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify from 'fastify'
 import type { Redis } from 'ioredis'
 import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import type { Config } from './config.js'
 import { openBreachedPasswords } from './security/breached-passwords.js'
 import { limitHashes } from './security/hash-limiter.js'
@@ -15,14 +16,18 @@ import { connectRedis } from './store/redis.js'
 import { openSqliteStore } from './store/sqlite.js'
 import accountLimits from '../plugins/account-limits.js'
 import clientIp from '../plugins/client-ip.js'
+import cors from '../plugins/cors.js'
+import dbconnectionsSignup from '../plugins/dbconnections-signup.js'
 import errorHandler from '../plugins/error-handler.js'
 import loadShedding from '../plugins/load-shedding.js'
 import notFound from '../plugins/not-found.js'
+import oauthRevoke from '../plugins/oauth-revoke.js'
 import oauthRo from '../plugins/oauth-ro.js'
 import oauthToken from '../plugins/oauth-token.js'
 import passwordless from '../plugins/passwordless.js'
 import requestLimits from '../plugins/request-limits.js'
 import tenant from '../plugins/tenant.js'
+import userinfo from '../plugins/userinfo.js'
 import wellKnown from '../plugins/well-known.js'
 
 export interface AppOptions {
@@ -63,6 +68,8 @@ export async function buildApp (options: AppOptions) {
   const hasher = limitHashes(options.hasher ?? createArgon2Hasher(config.argon2), { concurrency, queue, retryAfterSeconds })
 
   const app = Fastify({
+    // HTTPS served directly, for deployments without a TLS-terminating proxy.
+    https: config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : null,
     logger: { level: config.logLevel, redact: REDACTED_LOG_PATHS, ...(options.logStream ? { stream: options.logStream } : {}) },
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
@@ -96,9 +103,13 @@ export async function buildApp (options: AppOptions) {
   await app.register(async (api) => {
     await api.register(tenant)
     await api.register(clientIp)
+    await api.register(cors)
     await api.register(accountLimits)
     await api.register(oauthRo)
     await api.register(oauthToken)
+    await api.register(oauthRevoke)
+    await api.register(userinfo)
+    await api.register(dbconnectionsSignup)
     await api.register(passwordless)
     await api.register(wellKnown)
   })

@@ -31,8 +31,16 @@ export const ConfigSchema = Type.Object({
   tokens: Type.Object({
     idTokenLifetime: Type.Integer({ minimum: 60 }),
     accessTokenLifetime: Type.Integer({ minimum: 60 }),
+    /** Absolute lifetime of a refresh token family, counted from the login that started it. */
     refreshTokenLifetime: Type.Integer({ minimum: 60 }),
+    /** A refresh token not used (rotated) within this many seconds expires. */
+    refreshTokenIdleLifetime: Type.Integer({ minimum: 60 }),
   }),
+  /** Serve HTTPS directly with this certificate and key (PEM files); absent: plain HTTP. */
+  tls: Type.Optional(Type.Object({
+    certFile: Type.String({ minLength: 1 }),
+    keyFile: Type.String({ minLength: 1 }),
+  })),
   /** Timeout of a custom-database connection's call to its user store. */
   customDatabaseTimeoutMs: Type.Integer({ minimum: 100 }),
   /** JWTs Tollgate receives: id_tokens exchanged on /oauth/ro, RFC 7523 assertions on /oauth/token. */
@@ -125,8 +133,8 @@ export const defaults: Config = {
   bodyLimit: 64 * 1024,
   // OWASP's argon2id recommendation: 19 MiB, 2 passes, 1 lane.
   argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
-  // Auth0's defaults: id_token 10 h, access token 24 h, refresh token 30 days.
-  tokens: { idTokenLifetime: 36000, accessTokenLifetime: 86400, refreshTokenLifetime: 2592000 },
+  // Auth0's defaults: id_token 10 h, access token 24 h, refresh token 30 days absolute, 15 days idle.
+  tokens: { idTokenLifetime: 36000, accessTokenLifetime: 86400, refreshTokenLifetime: 2592000, refreshTokenIdleLifetime: 1296000 },
   customDatabaseTimeoutMs: 5000,
   // oidc-provider's 15 s skew; Keycloak's 5 minute assertion lifetime.
   jwt: { clockTolerance: 15, maxAssertionLifetime: 300, maxTokenLength: 8192, jwksTimeoutMs: 3000, jwksCacheSeconds: 300 },
@@ -196,6 +204,9 @@ const variables: Array<[string, (c: any, v: string) => void]> = [
   ['TOLLGATE_ID_TOKEN_LIFETIME', (c, v) => { c.tokens.idTokenLifetime = v }],
   ['TOLLGATE_ACCESS_TOKEN_LIFETIME', (c, v) => { c.tokens.accessTokenLifetime = v }],
   ['TOLLGATE_REFRESH_TOKEN_LIFETIME', (c, v) => { c.tokens.refreshTokenLifetime = v }],
+  ['TOLLGATE_REFRESH_TOKEN_IDLE_LIFETIME', (c, v) => { c.tokens.refreshTokenIdleLifetime = v }],
+  ['TOLLGATE_TLS_CERT_FILE', (c, v) => { c.tls = { ...c.tls, certFile: path.resolve(v) } }],
+  ['TOLLGATE_TLS_KEY_FILE', (c, v) => { c.tls = { ...c.tls, keyFile: path.resolve(v) } }],
   ['TOLLGATE_CUSTOM_DATABASE_TIMEOUT_MS', (c, v) => { c.customDatabaseTimeoutMs = v }],
   ['TOLLGATE_JWT_CLOCK_TOLERANCE', (c, v) => { c.jwt.clockTolerance = v }],
   ['TOLLGATE_MAX_ASSERTION_LIFETIME', (c, v) => { c.jwt.maxAssertionLifetime = v }],

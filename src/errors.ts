@@ -58,6 +58,36 @@ export const catalog = {
   invalid_assertion: entry(400, 'invalid_grant', 'The assertion is invalid, has expired or was already used.'),
   // Both: the user the token names is gone or blocked.
   jwt_bearer_user_refused: entry(400, 'invalid_grant', 'The user does not exist or is blocked.'),
+  // APIs (resource servers) and scopes on /oauth/token, with Auth0's bodies.
+  missing_audience: entry(403, 'access_denied', 'No audience parameter was provided, and no default audience has been configured'),
+  unknown_audience: entry(403, 'access_denied', (p) => `Service not found: ${p.audience}`),
+  client_not_authorized_for_api: entry(403, 'access_denied',
+    (p) => `Client is not authorized to access "${p.audience}". You need to create a "client-grant" associated to this API.`),
+  scope_not_granted: entry(403, 'access_denied', (p) => `Client has not been granted scopes: ${p.scopes}`),
+  scope_not_allowed: entry(400, 'invalid_scope', (p) => `The API "${p.audience}" does not define the scopes: ${p.scopes}`),
+  refresh_scope_exceeds: entry(400, 'invalid_scope', 'The requested scope exceeds the scope granted by the refresh token.'),
+
+  // Refresh tokens: unknown, expired, revoked, reused, of another client or device, or of a user that is gone.
+  invalid_refresh_token: entry(403, 'invalid_grant', 'Unknown or invalid refresh token.'),
+
+  // Bearer access tokens (GET /userinfo); the same text goes into WWW-Authenticate.
+  access_token_missing: entry(401, 'invalid_token', 'The request has no Bearer access token.'),
+  access_token_invalid: entry(401, 'invalid_token', 'The access token is invalid.'),
+  access_token_expired: entry(401, 'invalid_token', 'The access token expired.'),
+  access_token_user_unavailable: entry(401, 'invalid_token', 'The user of this access token is blocked or no longer exists.'),
+
+  // POST /dbconnections/signup.
+  user_exists: entry(409, 'user_exists', 'The user already exists.'),
+  invalid_password: entry(400, 'invalid_password', (p) => `Password is too weak. ${p.rules}`),
+  invalid_email: entry(400, 'invalid_request', 'email parameter is not a valid email address'),
+  invalid_username: entry(400, 'invalid_request', 'username parameter must be 1 to 128 characters, without "@" or whitespace'),
+  invalid_user_metadata: entry(400, 'invalid_request',
+    'user_metadata must be an object of at most 10 properties whose values are strings of at most 500 characters'),
+  parameter_not_object: entry(400, 'invalid_request', (p) => `${p.name} parameter must be an object`),
+
+  // CORS: browsers may call only from the web origins a client lists.
+  origin_not_allowed: entry(403, 'access_denied', (p) => `Origin ${p.origin} is not an allowed web origin of any client of this tenant.`),
+  origin_not_allowed_for_client: entry(403, 'access_denied', (p) => `Origin ${p.origin} is not an allowed web origin of client ${p.client_id}.`),
 
   // Tenants.
   unknown_tenant: entry(400, 'invalid_request', 'no tenant is configured for this host'),

@@ -39,7 +39,7 @@ export interface ServiceOptions {
 }
 
 export function createServices (config: Config, store: Store, hasher: PasswordHasher, options: ServiceOptions = {}): Services {
-  const minter = new TokenMinter(store, store, new JwtSigner(), config.tokens)
+  const minter = new TokenMinter(store, store, new JwtSigner(), config.tokens, store)
   const passwordless = createPasswordless(config.passwordless, store)
   const strategies = createPasswordStrategies({
     hasher, users: store, customDatabaseTimeoutMs: config.customDatabaseTimeoutMs, passwordless: passwordlessStrategy(passwordless.login),
@@ -50,7 +50,10 @@ export function createServices (config: Config, store: Store, hasher: PasswordHa
   const loginDeps = { users: store, strategies, protection: attackProtection }
   const idTokens = new IdTokenVerifier(store, config.jwt)
   const assertions = new AssertionVerifier(new ClientKeys(config.jwt), new ReplayGuard(store), config.jwt)
-  const grants = createGrants({ connections: store, clients: store, minter, idTokens, assertions, ...loginDeps })
+  const grants = createGrants({
+    connections: store, clients: store, minter, idTokens, assertions, ...loginDeps,
+    refreshTokens: store, apis: store, refreshTokenIdleLifetime: config.tokens.refreshTokenIdleLifetime,
+  })
   const verification = new PasswordlessVerification({ connections: store, minter, ...loginDeps })
   const clientAuthenticator = new ClientAuthenticator(store)
   clientAuthenticator.register('private_key_jwt', privateKeyJwt(assertions))

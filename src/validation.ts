@@ -15,5 +15,8 @@ export function toOAuthError (errors: readonly SchemaError[]): OAuthError {
   if (first.keyword === 'required') return oauthError('missing_parameter', { name: String(first.params.missingProperty) })
   const field = first.instancePath.split('/')[1]
   if (!field) return oauthError('body_not_object')
+  if (first.keyword === 'type' && first.params.type === 'object' && first.instancePath === `/${field}`) {
+    return oauthError('parameter_not_object', { name: field })
+  }
   return oauthError('parameter_not_string', { name: field })
 }

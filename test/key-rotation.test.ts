@@ -13,7 +13,7 @@ import { buildTestApp, passwordBody, TEST_ARGON2 } from './helpers/app.js'
 import { invalidIdToken, JWT_BEARER, jwtBearerFixture, keys, verifyServed } from './helpers/jwt-bearer.js'
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']
-const tokens = { idTokenLifetime: 3600, accessTokenLifetime: 7200, refreshTokenLifetime: 86400 }
+const tokens = { idTokenLifetime: 3600, accessTokenLifetime: 7200, refreshTokenLifetime: 86400, refreshTokenIdleLifetime: 86400 }
 
 t.test('rotation, overlap, retirement and pruning', async (t) => {
   const dataDir = t.testdir()

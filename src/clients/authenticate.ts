@@ -92,6 +92,11 @@ export class ClientAuthenticator {
 
   constructor (private readonly clients: ClientDirectory) {}
 
+  /** The methods the token endpoint accepts (what discovery lists). */
+  get methods (): ClientAuthMethod[] {
+    return [...this.verifiers.keys()]
+  }
+
   /** Adds a method (e.g. private_key_jwt); its verifier must also establish the client id. */
   register (method: ClientAuthMethod, verifier: ClientAuthVerifier): void {
     this.verifiers.set(method, verifier)

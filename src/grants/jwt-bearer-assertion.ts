@@ -9,7 +9,7 @@ import type { Client, ClientDirectory, Tenant, UserStore } from '../store/port.j
 import type { TokenMinter } from '../tokens/minter.js'
 import { JwtRejected } from '../tokens/verify-jwt.js'
 import { JwtBearerAssertionGrantBody } from '../../schemas/oauth-token.js'
-import { authorizeApiAccess, parseApiScopes } from './api-access.js'
+import { parseApiScopes, requireAudience } from './api-access.js'
 import { defineGrant } from './types.js'
 
 export interface JwtBearerAssertionDeps {
@@ -63,8 +63,8 @@ export const jwtBearerAssertionGrant = (deps: JwtBearerAssertionDeps) => {
     async handle ({ tenant, issuer, client, body, clientProof }) {
       const { sub } = clientProof ? clientProof as { sub: string } : await verify(body.assertion, client, issuer)
       const subject = await subjectOf(tenant, client, sub)
-      const { audience, scopes } = await authorizeApiAccess({ tenant, client, audience: body.audience, scopes: parseApiScopes(body.scope) })
-      return deps.minter.mintAccessToken({ tenant, issuer, client, subject, audience, scopes })
+      const audience = requireAudience(body.audience)
+      return deps.minter.mintAccessToken({ tenant, issuer, client, subject, audience, scopes: parseApiScopes(body.scope) })
     },
   })
 }

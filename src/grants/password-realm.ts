@@ -20,9 +20,11 @@ const passwordTokenGrant = (name: string) => (deps: PasswordRealmGrantDeps) => d
     const connectionName = body.realm ?? tenant.defaultConnection
     if (!connectionName) throw oauthError('no_default_connection')
     const connection = await resolveConnection(deps.connections, tenant, client, connectionName)
+    // An unknown API or scope is refused before any password is verified.
+    if (body.audience !== undefined) await deps.minter.resolveAudience({ tenant, issuer, audience: body.audience, scopes })
     const user = await loginWithPassword(deps, { tenant, client, connection, login: body.username, password: body.password, ip })
     if (!user) throw wrongCredentials(connection, 'token')
-    return deps.minter.mint({ tenant, issuer, client, user, scopes, device: body.device })
+    return deps.minter.mint({ tenant, issuer, client, user, scopes, device: body.device, audience: body.audience, refreshWithoutDevice: true })
   },
 })
 

@@ -1,5 +1,5 @@
 import type { Static, TSchema } from '@sinclair/typebox'
-import type { Client, Tenant } from '../store/port.js'
+import type { Client, ClientAuthMethod, Tenant } from '../store/port.js'
 import type { AccessTokenResponse, TokenResponse } from '../tokens/minter.js'
 
 /** What a grant handler is given: the request's context and its body, already validated. */
@@ -12,6 +12,8 @@ export interface GrantRequest<Body> {
   ip: string
   /** What the grant's own authenticateClient verified, when it (not client authentication) proved the client. */
   clientProof?: Record<string, unknown>
+  /** How the client authenticated (/oauth/token); undefined where clients do not authenticate. */
+  authMethod?: ClientAuthMethod
 }
 
 /** What a grant that proves the client itself is given (see Grant.authenticateClient). */

@@ -9,9 +9,10 @@ import { findDottedField } from '../dotted-fields.js'
 import { invalidIpEntry } from '../security/ip-list.js'
 import type { PasswordHasher } from '../security/password-hasher.js'
 import { sha256Hex } from '../security/secrets.js'
-import type { Client, Connection, ProvisioningStore, Store, Tenant, User } from '../store/port.js'
+import type { Client, ClientGrant, Connection, ProvisioningStore, ResourceServer, Store, Tenant, User } from '../store/port.js'
 import { toAttackProtectionOverrides } from './attack-protection.js'
 import { defaults } from '../config.js'
+import { OIDC_SCOPES } from '../tokens/audience.js'
 import { generateSigningKey, importSigningKey, KeyImportError, type SigningAlgorithm } from '../tokens/keys.js'
 import { keyOverlapSeconds, makeCurrent, rotateSigningKey } from '../tokens/key-rotation.js'
 import { KeyError, verificationKeyFromJwk } from '../tokens/public-keys.js'
@@ -72,6 +73,7 @@ export function checkDocument (input: unknown): ProvisioningDocument {
         throw new ProvisioningError(path, `the key signs ${key.alg}, but signing_alg is ${tenant.signing_alg}`)
       }
     }
+    checkApis(tenant, t)
     tenant.users.forEach((user, u) => {
       const path = `/tenants/${t}/users/${u}`
       if (!connectionNames.has(user.connection)) throw new ProvisioningError(`${path}/connection`, `no connection ${user.connection} in this tenant`)
@@ -119,6 +121,37 @@ function importedKey (source: SigningKeySource, path: string, tenantId = '') {
 export interface ApplyOptions {
   /** How long a replaced signing key stays published (see keyOverlapSeconds). */
   keyOverlapSeconds?: number
+}
+
+/** APIs, client grants, and the clients that use client_credentials. */
+function checkApis (tenant: ProvisioningDocument['tenants'][number], t: number): void {
+  const apis = new Map<string, Set<string>>()
+  ;(tenant.apis ?? []).forEach((api, a) => {
+    const path = `/tenants/${t}/apis/${a}`
+    if (apis.has(api.identifier)) throw new ProvisioningError(`${path}/identifier`, `API ${api.identifier} is declared twice`)
+    const oidc = api.scopes.find((s) => OIDC_SCOPES.includes(s))
+    if (oidc) throw new ProvisioningError(`${path}/scopes`, `${oidc} is an OpenID Connect scope, not an API scope`)
+    apis.set(api.identifier, new Set(api.scopes))
+  })
+  const clients = new Map(tenant.clients.map((c) => [c.client_id, c]))
+  tenant.clients.forEach((client, c) => {
+    const methods = client.token_endpoint_auth_methods ?? (client.client_secret === undefined ? ['none'] : [])
+    if (client.grant_types.includes('client_credentials') && methods.includes('none')) {
+      throw new ProvisioningError(`/tenants/${t}/clients/${c}/grant_types`, 'client_credentials needs a client that authenticates (a secret or private_key_jwt)')
+    }
+  })
+  const seen = new Set<string>()
+  ;(tenant.client_grants ?? []).forEach((grant, g) => {
+    const path = `/tenants/${t}/client_grants/${g}`
+    if (!clients.has(grant.client_id)) throw new ProvisioningError(`${path}/client_id`, `no client ${grant.client_id} in this tenant`)
+    const scopes = apis.get(grant.audience)
+    if (!scopes) throw new ProvisioningError(`${path}/audience`, `no API ${grant.audience} in this tenant`)
+    const unknown = grant.scope.find((s) => !scopes.has(s))
+    if (unknown) throw new ProvisioningError(`${path}/scope`, `the API ${grant.audience} does not define ${unknown}`)
+    const key = `${grant.client_id} ${grant.audience}`
+    if (seen.has(key)) throw new ProvisioningError(path, `client ${grant.client_id} already has a grant for ${grant.audience}`)
+    seen.add(key)
+  })
 }
 
 export async function applyDocument (store: Store, hasher: PasswordHasher, input: unknown, options: ApplyOptions = {}): Promise<ApplyReport> {
@@ -191,6 +224,27 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
           actForUsers: c.act_for_users ?? false,
         }
         if (count(before, client)) await tx.upsertClient(client)
+      }
+
+      for (const a of entry.apis ?? []) {
+        const before = await tx.resourceServerByIdentifier(tenant.id, a.identifier)
+        const api: ResourceServer = {
+          id: before?.id ?? randomUUID(),
+          tenantId: tenant.id,
+          identifier: a.identifier,
+          name: a.name,
+          scopes: a.scopes,
+          // Auth0's default access token lifetime for an API: 24 hours.
+          tokenLifetime: a.token_lifetime ?? 86400,
+          allowOfflineAccess: a.allow_offline_access ?? false,
+        }
+        if (count(before, api)) await tx.upsertResourceServer(api)
+      }
+
+      for (const g of entry.client_grants ?? []) {
+        const before = await tx.clientGrant(tenant.id, g.client_id, g.audience)
+        const grant: ClientGrant = { tenantId: tenant.id, clientId: g.client_id, audience: g.audience, scopes: g.scope }
+        if (count(before, grant)) await tx.upsertClientGrant(grant)
       }
 
       for (const u of entry.users) {

@@ -23,11 +23,24 @@ export interface AttackProtectionOverrides {
   allowList?: string[]
 }
 
+export type CharacterClass = 'lower' | 'upper' | 'number' | 'special'
+
+/** What a new password must satisfy at signup (database connections). */
+export interface PasswordPolicy {
+  min_length: number
+  /** Character classes the policy counts. */
+  character_classes?: CharacterClass[]
+  /** How many of those classes a password needs; all of them when absent. */
+  min_character_classes?: number
+}
+
 export interface ConnectionOptions {
   /** custom-database: where credentials are checked (POST {username, password}). */
   login_url?: string
   /** sms and email: how codes reach the user (default: the development outbox). */
   delivery?: DeliveryOptions
+  /** database: the signup password policy; Tollgate's default when absent (see src/security/password-policy.ts). */
+  password_policy?: PasswordPolicy
 }
 
 /** A passwordless connection's delivery provider. */
@@ -106,14 +119,49 @@ export interface SigningKey {
 export interface RefreshTokenRecord {
   id: string
   tokenHash: string
+  /** Every token rotated from one login shares its family id. */
   familyId: string
   tenantId: string
   clientId: string
   userId: string
   device: string
   scope: string
+  /** When this token was issued: its idle lifetime counts from here. */
   createdAt: number
+  /** The family's absolute end, inherited by every rotation. */
   expiresAt: number
+  /** The API its access tokens are for; null for the tenant's /userinfo. */
+  audience?: string | null
+}
+
+export interface StoredRefreshToken extends RefreshTokenRecord {
+  audience: string | null
+  revokedAt: number | null
+  /** Set when the token was rotated: presenting it again is reuse. */
+  consumedAt: number | null
+}
+
+/** An API (resource server) that access tokens can be issued for. */
+export interface ResourceServer {
+  id: string
+  tenantId: string
+  /** The `audience` clients ask for, and the tokens' `aud`. */
+  identifier: string
+  name: string
+  /** The scopes the API defines. */
+  scopes: string[]
+  /** Lifetime of its access tokens, in seconds. */
+  tokenLifetime: number
+  /** Whether a login for this API may get a refresh token (Auth0's "Allow Offline Access"). */
+  allowOfflineAccess: boolean
+}
+
+/** Which API scopes a client may get for itself (client credentials), as Auth0's client grants. */
+export interface ClientGrant {
+  tenantId: string
+  clientId: string
+  audience: string
+  scopes: string[]
 }
 
 export interface TenantDirectory {
@@ -165,7 +213,29 @@ export interface ReplayStore {
 
 export interface RefreshTokenStore {
   insertRefreshToken (token: RefreshTokenRecord): Promise<void>
-  refreshTokenByHash (tokenHash: string): Promise<(RefreshTokenRecord & { revokedAt: number | null }) | undefined>
+  refreshTokenByHash (tokenHash: string): Promise<StoredRefreshToken | undefined>
+  /**
+   * Consumes `consumedId` and stores its successor, atomically: only a token neither consumed nor
+   * revoked can be consumed, so of two parallel rotations exactly one returns true.
+   */
+  rotateRefreshToken (consumedId: string, next: RefreshTokenRecord, now: number): Promise<boolean>
+  /** Revokes every token of a family (reuse detected, or the session revoked); returns how many. */
+  revokeRefreshTokenFamily (familyId: string, now: number): Promise<number>
+}
+
+export interface ResourceServerDirectory {
+  resourceServerByIdentifier (tenantId: string, identifier: string): Promise<ResourceServer | undefined>
+  clientGrant (tenantId: string, clientId: string, audience: string): Promise<ClientGrant | undefined>
+}
+
+export interface WebOriginDirectory {
+  /** Every web origin some client of the tenant lists (what a CORS preflight may be allowed for). */
+  webOriginsOfTenant (tenantId: string): Promise<string[]>
+}
+
+export interface SignupStore {
+  /** Inserts the user unless its email or username is taken in its connection; false when taken. */
+  insertUserIfAbsent (user: User): Promise<boolean>
 }
 
 /** The one current passwordless code of a login in a connection; the code itself is never stored. */
@@ -214,7 +284,7 @@ export interface OutboxStore {
 }
 
 /** What `tollgate apply` writes, always inside one transaction. */
-export interface ProvisioningStore extends TenantDirectory, ClientDirectory, ConnectionDirectory, UserStore, KeyStore {
+export interface ProvisioningStore extends TenantDirectory, ClientDirectory, ConnectionDirectory, UserStore, KeyStore, ResourceServerDirectory {
   tenantByName (name: string): Promise<Tenant | undefined>
   allTenants (): Promise<Tenant[]>
   upsertTenant (tenant: Tenant, hosts: string[]): Promise<void>
@@ -225,6 +295,8 @@ export interface ProvisioningStore extends TenantDirectory, ClientDirectory, Con
   hostsOfTenant (tenantId: string): Promise<string[]>
   /** Hosts already claimed by a tenant other than this one. */
   hostsOfOtherTenants (tenantId: string, hosts: string[]): Promise<string[]>
+  upsertResourceServer (api: ResourceServer): Promise<void>
+  upsertClientGrant (grant: ClientGrant): Promise<void>
 }
 
 /**
@@ -307,7 +379,8 @@ export interface AuditLog {
   events (query: AuditQuery): Promise<AuditEvent[]>
 }
 
-export interface Store extends ProvisioningStore, RefreshTokenStore, PasswordlessCodeStore, OutboxStore, AttackStateStore, AuditLog, ReplayStore {
+export interface Store extends ProvisioningStore, RefreshTokenStore, PasswordlessCodeStore, OutboxStore, AttackStateStore, AuditLog,
+  ReplayStore, SignupStore, WebOriginDirectory {
   transaction<T> (work: (store: ProvisioningStore) => Promise<T>): Promise<T>
   close (): Promise<void>
 }

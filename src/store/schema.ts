@@ -104,6 +104,32 @@ export interface RefreshTokenTable {
   created_at: number
   expires_at: number
   revoked_at: number | null
+  /** Set when rotated (0006_sessions). */
+  consumed_at: number | null
+  /** The API its access tokens are for; null for /userinfo (0006_sessions). */
+  audience: string | null
+}
+
+export interface ResourceServerTable {
+  id: string
+  tenant_id: string
+  identifier: string
+  name: string
+  /** JSON array of scope names. */
+  scopes: string
+  token_lifetime: number
+  allow_offline_access: number
+  created_at: number
+}
+
+export interface ClientGrantTable {
+  id: string
+  tenant_id: string
+  client_id: string
+  audience: string
+  /** JSON array of scope names. */
+  scopes: string
+  created_at: number
 }
 
 export interface PasswordlessCodeTable {
@@ -181,6 +207,8 @@ export interface Database {
   ip_throttle: IpThrottleTable
   audit_events: AuditEventTable
   used_jtis: UsedJtiTable
+  resource_servers: ResourceServerTable
+  client_grants: ClientGrantTable
 }
 
 export type TenantRow = Selectable<TenantTable>

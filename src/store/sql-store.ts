@@ -5,12 +5,12 @@ import { sql, type Kysely, type Selectable } from 'kysely'
 import { randomBytes } from 'node:crypto'
 import { allowance } from './ip-allowance.js'
 import type {
-  AuditEventTable, ClientTable, ConnectionTable, Database, OutboxTable, PasswordlessCodeTable, RefreshTokenTable, SigningKeyTable,
-  TenantTable, UserTable,
+  AuditEventTable, ClientGrantTable, ClientTable, ConnectionTable, Database, OutboxTable, PasswordlessCodeTable, RefreshTokenTable,
+  ResourceServerTable, SigningKeyTable, TenantTable, UserTable,
 } from './schema.js'
 import type {
-  AttemptKey, AuditEvent, AuditEventType, AuditQuery, Client, Connection, IpAllowance, IpBudget, OutboxMessage,
-  PasswordlessCodeRecord, ProvisioningStore, RefreshTokenRecord, SigningKey, Store, Tenant, User,
+  AttemptKey, AuditEvent, AuditEventType, AuditQuery, Client, ClientGrant, Connection, IpAllowance, IpBudget, OutboxMessage,
+  PasswordlessCodeRecord, ProvisioningStore, RefreshTokenRecord, ResourceServer, SigningKey, Store, StoredRefreshToken, Tenant, User,
 } from './port.js'
 
 const json = (text: string) => JSON.parse(text)
@@ -56,10 +56,11 @@ const toSigningKey = (r: Selectable<SigningKeyTable>): SigningKey => ({
   retireAfter: r.retire_after === null ? null : Number(r.retire_after),
 })
 
-const toRefreshToken = (r: Selectable<RefreshTokenTable>) => ({
+const toRefreshToken = (r: Selectable<RefreshTokenTable>): StoredRefreshToken => ({
   id: r.id, tokenHash: r.token_hash, familyId: r.family_id, tenantId: r.tenant_id, clientId: r.client_id,
   userId: r.user_id, device: r.device, scope: r.scope, createdAt: Number(r.created_at),
   expiresAt: Number(r.expires_at), revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+  consumedAt: r.consumed_at === null ? null : Number(r.consumed_at), audience: r.audience,
 })
 
 const toPasswordlessCode = (r: Selectable<PasswordlessCodeTable>): PasswordlessCodeRecord => ({
@@ -71,6 +72,27 @@ const toOutboxMessage = (r: Selectable<OutboxTable>): OutboxMessage => ({
   id: r.id, tenantId: r.tenant_id, connection: r.connection, channel: r.channel as OutboxMessage['channel'],
   recipient: r.recipient, subject: r.subject, text: r.text, createdAt: Number(r.created_at),
 })
+
+const fromRefreshToken = (t: RefreshTokenRecord): RefreshTokenTable => ({
+  id: t.id, token_hash: t.tokenHash, family_id: t.familyId, tenant_id: t.tenantId, client_id: t.clientId,
+  user_id: t.userId, device: t.device, scope: t.scope, created_at: t.createdAt, expires_at: t.expiresAt,
+  revoked_at: null, consumed_at: null, audience: t.audience ?? null,
+})
+
+const toResourceServer = (r: Selectable<ResourceServerTable>): ResourceServer => ({
+  id: r.id, tenantId: r.tenant_id, identifier: r.identifier, name: r.name, scopes: json(r.scopes),
+  tokenLifetime: Number(r.token_lifetime), allowOfflineAccess: r.allow_offline_access === 1,
+})
+
+const toClientGrant = (r: Selectable<ClientGrantTable>): ClientGrant => ({
+  tenantId: r.tenant_id, clientId: r.client_id, audience: r.audience, scopes: json(r.scopes),
+})
+
+/** A unique-constraint violation, as SQLite (better-sqlite3) and PostgreSQL (pg) report it. */
+const isUniqueViolation = (err: unknown): boolean => {
+  const code = (err as { code?: unknown })?.code
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505'
+}
 
 export class SqlStore implements Store {
   constructor (
@@ -271,11 +293,7 @@ export class SqlStore implements Store {
   // Refresh tokens (stored by hash only)
 
   async insertRefreshToken (t: RefreshTokenRecord): Promise<void> {
-    await this.db.insertInto('refresh_tokens').values({
-      id: t.id, token_hash: t.tokenHash, family_id: t.familyId, tenant_id: t.tenantId, client_id: t.clientId,
-      user_id: t.userId, device: t.device, scope: t.scope, created_at: t.createdAt, expires_at: t.expiresAt,
-      revoked_at: null,
-    }).execute()
+    await this.db.insertInto('refresh_tokens').values(fromRefreshToken(t)).execute()
   }
 
   async refreshTokenByHash (tokenHash: string) {
@@ -400,6 +418,78 @@ export class SqlStore implements Store {
     if (query.type) q = q.where('type', '=', query.type)
     const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute()
     return rows.map(toAuditEvent)
+  }
+
+  async rotateRefreshToken (consumedId: string, next: RefreshTokenRecord, now: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      // The condition is the lock: of two parallel rotations, the second updates no row (on
+      // PostgreSQL it waits for the first's row lock, then re-checks the condition and finds it false).
+      const result = await trx.updateTable('refresh_tokens').set({ consumed_at: now })
+        .where('id', '=', consumedId).where('consumed_at', 'is', null).where('revoked_at', 'is', null)
+        .executeTakeFirst()
+      if (Number(result.numUpdatedRows) !== 1) return false
+      await trx.insertInto('refresh_tokens').values(fromRefreshToken(next)).execute()
+      return true
+    })
+  }
+
+  async revokeRefreshTokenFamily (familyId: string, now: number): Promise<number> {
+    const result = await this.db.updateTable('refresh_tokens').set({ revoked_at: now })
+      .where('family_id', '=', familyId).where('revoked_at', 'is', null).executeTakeFirst()
+    return Number(result.numUpdatedRows)
+  }
+
+  // APIs (resource servers) and client grants
+
+  async resourceServerByIdentifier (tenantId: string, identifier: string): Promise<ResourceServer | undefined> {
+    const row = await this.db.selectFrom('resource_servers').selectAll()
+      .where('tenant_id', '=', tenantId).where('identifier', '=', identifier).executeTakeFirst()
+    return row && toResourceServer(row)
+  }
+
+  async clientGrant (tenantId: string, clientId: string, audience: string): Promise<ClientGrant | undefined> {
+    const row = await this.db.selectFrom('client_grants').selectAll()
+      .where('tenant_id', '=', tenantId).where('client_id', '=', clientId).where('audience', '=', audience).executeTakeFirst()
+    return row && toClientGrant(row)
+  }
+
+  async upsertResourceServer (api: ResourceServer): Promise<void> {
+    const changes = {
+      name: api.name, scopes: JSON.stringify(api.scopes), token_lifetime: api.tokenLifetime,
+      allow_offline_access: api.allowOfflineAccess ? 1 : 0,
+    }
+    await this.db.insertInto('resource_servers')
+      .values({ id: api.id, tenant_id: api.tenantId, identifier: api.identifier, created_at: Math.floor(Date.now() / 1000), ...changes })
+      .onConflict((oc) => oc.column('id').doUpdateSet(changes)).execute()
+  }
+
+  async upsertClientGrant (grant: ClientGrant): Promise<void> {
+    const changes = { scopes: JSON.stringify(grant.scopes) }
+    await this.db.insertInto('client_grants')
+      .values({
+        id: `${grant.clientId} ${grant.audience}`, tenant_id: grant.tenantId, client_id: grant.clientId,
+        audience: grant.audience, created_at: Math.floor(Date.now() / 1000), ...changes,
+      })
+      .onConflict((oc) => oc.columns(['client_id', 'audience']).doUpdateSet(changes)).execute()
+  }
+
+  // Web origins (CORS)
+
+  async webOriginsOfTenant (tenantId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('clients').select('web_origins').where('tenant_id', '=', tenantId).execute()
+    return [...new Set(rows.flatMap((r) => json(r.web_origins) as string[]))]
+  }
+
+  // Signup
+
+  async insertUserIfAbsent (user: User): Promise<boolean> {
+    try {
+      await this.insertUser(user)
+      return true
+    } catch (err) {
+      if (isUniqueViolation(err)) return false
+      throw err
+    }
   }
 }
 

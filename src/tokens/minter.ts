@@ -1,8 +1,11 @@
 // Mints the token response of a successful grant: an id_token and an access token signed with the
 // tenant's current key, and a refresh token when the scope asks for offline access on a device.
+// Refresh tokens rotate: `refresh` consumes the presented one and issues its successor.
 import { randomUUID } from 'node:crypto'
-import type { Client, KeyStore, RefreshTokenStore, Tenant, User } from '../store/port.js'
+import { oauthError } from '../errors.js'
+import type { Client, KeyStore, RefreshTokenRecord, RefreshTokenStore, ResourceServerDirectory, SigningKey, StoredRefreshToken, Tenant, User } from '../store/port.js'
 import { randomToken, sha256Hex } from '../security/secrets.js'
+import { resolveAudience, userinfoAudience, type ResolvedAudience } from './audience.js'
 import type { JwtSigner } from './signer.js'
 
 export interface TokenLifetimes {
@@ -13,7 +16,7 @@ export interface TokenLifetimes {
 
 export interface TokenResponse {
   access_token: string
-  id_token: string
+  id_token?: string
   token_type: 'bearer'
   expires_in: number
   refresh_token?: string
@@ -34,7 +37,7 @@ export interface AccessTokenRequest {
   client: Client
   /** The user the token acts for, or the client id itself for machine-to-machine tokens. */
   subject: string
-  /** The API (resource server) the token is for. */
+  /** The API (resource server) the token is for: a registered identifier, or the tenant's /userinfo. */
   audience: string
   scopes: string[]
   lifetime?: number
@@ -50,6 +53,24 @@ export interface MintRequest {
   user: User
   scopes: string[]
   device?: string
+  /** The API the access token is for (checked here); without it, the tenant's /userinfo. */
+  audience?: string
+  /**
+   * /oauth/token issues a refresh token for offline_access alone; Auth0's legacy /oauth/ro also
+   * needs a device. A token issued without a device is bound to the empty device name.
+   */
+  refreshWithoutDevice?: boolean
+}
+
+export interface RefreshRequest {
+  tenant: Tenant
+  issuer: string
+  client: Client
+  user: User
+  /** The presented token, already checked by the grant: it is consumed here. */
+  token: StoredRefreshToken
+  scopes: string[]
+  now: number
 }
 
 const now = () => Math.floor(Date.now() / 1000)
@@ -78,53 +99,80 @@ export class TokenMinter {
     private readonly refreshTokens: RefreshTokenStore,
     private readonly signer: JwtSigner,
     private readonly lifetimes: TokenLifetimes,
+    private readonly apis: ResourceServerDirectory,
   ) {}
 
-  async mint ({ tenant, issuer, client, user, scopes, device }: MintRequest): Promise<TokenResponse> {
+  /** Checks that `audience` is the tenant's /userinfo or a registered API defining `scopes`. */
+  resolveAudience ({ tenant, issuer, audience, scopes }: { tenant: Tenant, issuer: string, audience: string, scopes: string[] }): Promise<ResolvedAudience> {
+    return resolveAudience(this.apis, { tenant, issuer, audience, scopes, userinfoLifetime: this.lifetimes.accessTokenLifetime })
+  }
+
+  async mint ({ tenant, issuer, client, user, scopes, device, audience, refreshWithoutDevice }: MintRequest): Promise<TokenResponse> {
+    const api = await this.resolveAudience({ tenant, issuer, audience: audience ?? userinfoAudience(issuer), scopes })
     const key = await this.currentKey(tenant)
     const iat = now()
-    const idToken = this.signer.sign(key, {
-      iss: issuer,
-      sub: user.id,
-      aud: client.clientId,
-      iat,
-      exp: iat + this.lifetimes.idTokenLifetime,
-      ...userClaims(user, scopes),
-    })
-    const accessToken = this.signer.sign(key, {
-      iss: issuer,
-      sub: user.id,
-      aud: `${issuer}userinfo`,
-      azp: client.clientId,
-      scope: scopes.join(' '),
-      iat,
-      exp: iat + this.lifetimes.accessTokenLifetime,
-    })
     const response: TokenResponse = {
-      access_token: accessToken,
-      id_token: idToken,
-      token_type: 'bearer',
-      expires_in: this.lifetimes.accessTokenLifetime,
+      ...this.signAccessToken(key, api, { issuer, client, subject: user.id, scopes, iat }),
+      id_token: this.signIdToken(key, { issuer, client, user, scopes, iat }),
     }
-    if (scopes.includes('offline_access') && device) {
-      response.refresh_token = await this.issueRefreshToken(tenant, client, user, scopes, device, iat)
+    if (audience === undefined) delete response.scope
+    if (scopes.includes('offline_access') && api.allowOfflineAccess && (device !== undefined || refreshWithoutDevice)) {
+      response.refresh_token = await this.issueRefreshToken(tenant, client, user, scopes, device ?? '', iat, audience ?? null)
     }
     return response
   }
 
   /**
-   * An access token for an API, as an RFC 9068 JWT (header typ at+jwt). Used by grants that do not
-   * log a user in (client credentials, RFC 7523 assertions); checking that the audience is a
-   * registered API and the scopes are allowed is the caller's job.
+   * Rotates a refresh token: consumes the presented one and issues its successor in the same family,
+   * with the same absolute end. Throws invalid_grant when another request consumed it first.
+   */
+  async refresh ({ tenant, issuer, client, user, token, scopes, now }: RefreshRequest): Promise<TokenResponse> {
+    const api = await this.resolveAudience({ tenant, issuer, audience: token.audience ?? userinfoAudience(issuer), scopes })
+    const key = await this.currentKey(tenant)
+    const successor = randomToken()
+    const next: RefreshTokenRecord = {
+      id: randomUUID(),
+      tokenHash: sha256Hex(successor),
+      familyId: token.familyId,
+      tenantId: token.tenantId,
+      clientId: token.clientId,
+      userId: token.userId,
+      device: token.device,
+      scope: token.scope,
+      createdAt: now,
+      expiresAt: token.expiresAt,
+      audience: token.audience,
+    }
+    if (!await this.refreshTokens.rotateRefreshToken(token.id, next, now)) {
+      throw oauthError('invalid_refresh_token', {}, { cause: new Error('refresh token consumed by a parallel request') })
+    }
+    const response: TokenResponse = this.signAccessToken(key, api, { issuer, client, subject: user.id, scopes, iat: now })
+    if (scopes.includes('openid')) response.id_token = this.signIdToken(key, { issuer, client, user, scopes, iat: now })
+    response.refresh_token = successor
+    return response
+  }
+
+  /**
+   * An access token for an API, as an RFC 9068 JWT (header typ at+jwt). The audience must be a
+   * registered API (or the tenant's /userinfo) that defines the scopes; grants that decide who may
+   * have which scopes (client grants for client credentials) check that before calling.
    */
   async mintAccessToken ({ tenant, issuer, client, subject, audience, scopes, lifetime, extra }: AccessTokenRequest): Promise<AccessTokenResponse> {
+    const api = await this.resolveAudience({ tenant, issuer, audience, scopes })
     const key = await this.currentKey(tenant)
-    const iat = now()
-    const expiresIn = lifetime ?? this.lifetimes.accessTokenLifetime
+    return this.signAccessToken(key, api, { issuer, client, subject, scopes, iat: now(), lifetime, extra })
+  }
+
+  private signAccessToken (key: SigningKey, api: ResolvedAudience, { issuer, client, subject, scopes, iat, lifetime, extra }: {
+    issuer: string, client: Client, subject: string, scopes: string[], iat: number, lifetime?: number, extra?: Record<string, unknown>
+  }) {
+    const expiresIn = lifetime ?? api.tokenLifetime
+    // With openid, an API's token also lets its holder call /userinfo (as Auth0 does).
+    const aud = !api.userinfo && scopes.includes('openid') ? [api.identifier, userinfoAudience(issuer)] : api.identifier
     const token = this.signer.sign(key, {
       iss: issuer,
       sub: subject,
-      aud: audience,
+      aud,
       azp: client.clientId,
       client_id: client.clientId,
       scope: scopes.join(' '),
@@ -133,7 +181,18 @@ export class TokenMinter {
       exp: iat + expiresIn,
       ...extra,
     }, { typ: 'at+jwt' })
-    return { access_token: token, token_type: 'bearer', expires_in: expiresIn, ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}) }
+    return { access_token: token, token_type: 'bearer' as const, expires_in: expiresIn, ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}) }
+  }
+
+  private signIdToken (key: SigningKey, { issuer, client, user, scopes, iat }: { issuer: string, client: Client, user: User, scopes: string[], iat: number }): string {
+    return this.signer.sign(key, {
+      iss: issuer,
+      sub: user.id,
+      aud: client.clientId,
+      iat,
+      exp: iat + this.lifetimes.idTokenLifetime,
+      ...userClaims(user, scopes),
+    })
   }
 
   private async currentKey (tenant: Tenant) {
@@ -143,7 +202,7 @@ export class TokenMinter {
     return key
   }
 
-  private async issueRefreshToken (tenant: Tenant, client: Client, user: User, scopes: string[], device: string, iat: number): Promise<string> {
+  private async issueRefreshToken (tenant: Tenant, client: Client, user: User, scopes: string[], device: string, iat: number, audience: string | null): Promise<string> {
     const token = randomToken()
     await this.refreshTokens.insertRefreshToken({
       id: randomUUID(),
@@ -156,6 +215,7 @@ export class TokenMinter {
       scope: scopes.join(' '),
       createdAt: iat,
       expiresAt: iat + this.lifetimes.refreshTokenLifetime,
+      audience,
     })
     return token
   }

@@ -3,7 +3,7 @@ import type { App } from '../../src/app.js'
 import type { ErrorKey } from '../../src/errors.js'
 
 export interface CatalogRequest {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS'
   url?: string
   /** A JSON body (sent as application/json), or `payload` for raw bytes with their own content-type. */
   body?: unknown

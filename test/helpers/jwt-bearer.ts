@@ -66,6 +66,8 @@ export function jwtBearerFixture (options: { jwksUri?: string } = {}): Provision
   acme.users.find((u) => u.email === 'carol@acme.test')!.user_id = 'auth0|carol'
   other.users[0].user_id = 'other|alice'
   acme.connections.find((c) => c.name === 'db')!.enabled_clients.push('robot')
+  // The API the assertions ask access tokens for.
+  acme.apis = [{ identifier: 'https://api.acme.test/', name: 'Acme API', scopes: ['read:things', 'write:things', 'read:mail'] }]
   acme.clients.find((c) => c.client_id === 'spa')!.grant_types.push(JWT_BEARER)
   acme.clients.find((c) => c.client_id === 'strict-spa')!.grant_types.push(JWT_BEARER)
   acme.clients.push(

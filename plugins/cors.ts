@@ -1,0 +1,62 @@
+// CORS for single-page apps, with @fastify/cors. A browser may call from exactly the web origins the
+// client lists: the client is the request's client_id (body or Basic header); a request that names
+// no known client (a preflight, /userinfo) is allowed from the origins some client of the tenant
+// lists, and /userinfo then checks its token's client itself. Allowed: the origin is echoed with
+// credentials, as Auth0 does. Refused: 403 in the catalog's body. Public metadata (discovery, JWKS)
+// is readable from anywhere. Decided at preValidation, so that validation errors carry the headers.
+import cors, { type FastifyCorsOptions } from '@fastify/cors'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { readClientCredentials } from '../src/clients/authenticate.js'
+import { checkClientOrigin } from '../src/clients/web-origins.js'
+import { oauthError } from '../src/errors.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** 'public': readable from any origin, without credentials (discovery, JWKS). */
+    corsPolicy?: 'public'
+  }
+}
+
+const allow = (origin: string): FastifyCorsOptions => ({
+  origin,
+  credentials: true,
+  methods: ['GET', 'POST'],
+  allowedHeaders: ['Authorization', 'Content-Type', 'Auth0-Client'],
+  maxAge: 600,
+})
+
+/** The client a request names, if it names one readably; authentication is the route's job. */
+function clientIdOf (request: FastifyRequest): string | undefined {
+  const body = request.body !== null && typeof request.body === 'object' && !Array.isArray(request.body)
+    ? request.body as Record<string, unknown>
+    : {}
+  try {
+    return readClientCredentials(request.headers.authorization, body).clientId
+  } catch {
+    return undefined
+  }
+}
+
+const corsPlugin: FastifyPluginAsync = async (app) => {
+  const { store } = app.tollgate
+
+  await app.register(cors, {
+    hook: 'preValidation',
+    delegator: async (request: FastifyRequest): Promise<FastifyCorsOptions> => {
+      const origin = request.headers.origin
+      if (origin === undefined) return { origin: false }
+      if (request.routeOptions.config?.corsPolicy === 'public') return { origin: '*' }
+      const clientId = request.method === 'OPTIONS' ? undefined : clientIdOf(request)
+      const client = clientId === undefined ? undefined : await store.clientById(request.tenant.id, clientId)
+      if (client) {
+        checkClientOrigin(client, origin)
+        return allow(origin)
+      }
+      if (!(await store.webOriginsOfTenant(request.tenant.id)).includes(origin)) throw oauthError('origin_not_allowed', { origin })
+      return allow(origin)
+    },
+  })
+}
+
+export default fp(corsPlugin, { name: 'tollgate-cors', dependencies: ['tollgate-tenant'] })
