@@ -114,8 +114,9 @@ t.test('parallel wrong attempts cannot get more than three through', async (t) =
   const { app, rows, run } = await setup(t)
   await startLogin(app, {})
   const code = await latestCode(app, PHONE)
-  const results = await Promise.all(Array.from({ length: 12 }, () => otpLogin(app, 'sms', PHONE, wrongCode(code))))
-  t.same(results.map((r) => r.statusCode), Array(12).fill(403))
+  // Nine, so that with the right code after them they stay under brute-force protection's 10.
+  const results = await Promise.all(Array.from({ length: 9 }, () => otpLogin(app, 'sms', PHONE, wrongCode(code))))
+  t.same(results.map((r) => r.statusCode), Array(9).fill(403))
   t.same(rows('SELECT attempts FROM passwordless_codes'), [{ attempts: 3 }], 'exactly three attempts were counted')
   t.equal((await otpLogin(app, 'sms', PHONE, code)).statusCode, 403, 'the code is dead')
 })
@@ -215,4 +216,19 @@ t.test('the code stays out of the request log', async (t) => {
   const logged = lines.map((l) => JSON.parse(l))
   t.ok(logged.some((l) => typeof l.outbox_id === 'string' && /tollgate outbox/.test(l.msg)), 'the log says where the message is')
   t.notOk(lines.some((l) => l.includes(code) || l.includes(wrongCode(code))), 'but never a code')
+})
+
+t.test('wrong codes count toward brute-force protection like wrong passwords', async (t) => {
+  const { app } = await setup(t)
+  await startLogin(app, {})
+  const code = await latestCode(app, PHONE)
+  const statuses: number[] = []
+  // Ten failures (three dead-code answers count as failures too), then the account is blocked from this IP.
+  for (let i = 0; i < 10; i++) statuses.push((await otpLogin(app, 'sms', PHONE, wrongCode(code))).statusCode)
+  t.same(statuses, Array(10).fill(403))
+  await startLogin(app, {})
+  const fresh = await latestCode(app, PHONE)
+  const blocked = await otpLogin(app, 'sms', PHONE, fresh)
+  t.equal(blocked.statusCode, 429, 'even the right code')
+  t.same(blocked.json(), { error: 'too_many_attempts', error_description: 'Your account has been blocked after multiple consecutive login attempts.' })
 })
