@@ -13,6 +13,10 @@ export interface LoadOptions {
   seconds: number
   warmupSeconds: number
   expectedStatus: number
+  /** A body per request, for requests that cannot repeat (single-use assertions, rotating tokens). */
+  nextBody?: () => unknown
+  /** Sees each response (e.g. to keep the next refresh token). */
+  onResponse?: (status: number, body: string) => void
 }
 
 export interface LoadResult {
@@ -39,6 +43,13 @@ async function run (options: LoadOptions, seconds: number, record: boolean): Pro
     method: options.method ?? 'POST',
     headers: { 'content-type': 'application/json', ...options.headers },
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    ...(options.nextBody || options.onResponse ? {
+      requests: [{
+        method: options.method ?? 'POST',
+        setupRequest: (req: any) => (options.nextBody ? { ...req, body: JSON.stringify(options.nextBody()) } : req),
+        onResponse: (status: number, body: string) => options.onResponse?.(status, body),
+      }],
+    } : {}),
     connections: options.connections,
     duration: seconds,
     timeout: 10,

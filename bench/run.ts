@@ -6,7 +6,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { load, type LoadResult } from './load.js'
 import { rawArgon2, startBare, startTollgate, type Server } from './processes.js'
-import { benchDocument, LOGIN_CONNECTIONS, overloadScenario, scenarios, timingScenarios, type Scenario } from './scenarios.js'
+import { benchDocument } from './data.js'
+import { BENCH_ENV, LOGIN_CONNECTIONS, overloadScenario, scenarios, timingScenarios, type Scenario } from './scenarios.js'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 2)
@@ -28,12 +29,13 @@ const log = (line: string) => { process.stderr.write(line + '\n') }
 async function measure (scenario: Scenario): Promise<LoadResult & { peakRssMiB: number }> {
   const server: Server = scenario.server === 'bare'
     ? await startBare(scenario.bareEnv)
-    : await startTollgate(scenario.document ?? benchDocument, scenario.env)
+    : await startTollgate(benchDocument, { ...BENCH_ENV, ...scenario.env })
   try {
+    const workload = typeof scenario.workload === 'function' ? await scenario.workload(server.url) : scenario.workload ?? {}
     const result = await load({
       url: server.url + scenario.path,
       method: scenario.method,
-      body: scenario.body,
+      ...workload,
       connections: scenario.connections,
       seconds,
       warmupSeconds,
@@ -66,8 +68,7 @@ async function main () {
   for (const scenario of selected) {
     log(`${scenario.name} (${scenario.connections} connections, ${warmupSeconds}s warm-up + ${seconds}s)`)
     const result = await measure(scenario)
-    if (scenario.name.startsWith('baseline: bare Fastify')) baselines.bare = result.rps
-    if (scenario.name.startsWith('baseline: bare route, RS256')) baselines['sign-rs256'] = result.rps
+    if (scenario.server === 'bare') baselines[scenario.bareEnv?.BENCH_BASELINE ?? 'bare'] = result.rps
     const baselineRps = baselines[scenario.baseline] ?? NaN
     rows.push({ ...result, name: scenario.name, connections: scenario.connections, baseline: scenario.baseline, baselineRps, ratio: result.rps / baselineRps, target: scenario.target, peakRssMiB: result.peakRssMiB })
   }
@@ -94,7 +95,7 @@ async function main () {
   let timing
   if (!only || only.test('timing')) {
     log('timing: wrong password vs unknown user, one connection each')
-    const server = await startTollgate(benchDocument)
+    const server = await startTollgate(benchDocument, BENCH_ENV)
     try {
       const one = (s: { path: string, body: unknown }, expectedStatus: number) =>
         load({ url: server.url + s.path, body: s.body, connections: 1, seconds, warmupSeconds, expectedStatus })

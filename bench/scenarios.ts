@@ -1,7 +1,14 @@
 // What `npm run bench` measures, and the baseline each figure is divided by.
-import { benchDocument, BENCH_PASSWORD, roLogin } from './data.js'
+import { API, BENCH_PASSWORD, JWT_BEARER, MACHINE_SECRET, robotAssertion, roLogin } from './data.js'
 
-export type Baseline = 'bare' | 'argon2' | 'sign-rs256' | 'none'
+export type Baseline = 'bare' | 'argon2' | 'sign:id-token-exchange' | 'sign:assertion' | 'sign:refresh' | 'sign:client-credentials' | 'none'
+
+/** What a scenario's load sends: a fixed body, or one per request. */
+export interface Workload {
+  body?: unknown
+  nextBody?: () => unknown
+  onResponse?: (status: number, body: string) => void
+}
 
 export interface Scenario {
   name: string
@@ -9,41 +16,103 @@ export interface Scenario {
   server: 'tollgate' | 'bare'
   path: string
   method?: 'GET' | 'POST'
-  body?: unknown
+  /** The load: given, or prepared against the running server (logins done first, tokens minted...). */
+  workload?: Workload | ((url: string) => Promise<Workload>)
   expectedStatus: number
   connections: number
   baseline: Baseline
-  /** Extra environment for the server (settings that this scenario needs). */
+  /** Settings of the Tollgate server for this scenario, over BENCH_ENV. */
   env?: Record<string, string>
-  /** Environment for the bare server (which signature work it does). */
+  /** The bare server's signature work (see bare-server.ts). */
   bareEnv?: Record<string, string>
-  document?: unknown
   /** The target the ratio is held to (reported, never enforced). */
   target?: number
 }
 
-/** Password logins in flight for the throughput scenarios: enough to keep libuv's 4 threads busy. */
+/** Password logins in flight for the throughput scenarios: enough to keep the hashing busy. */
 export const LOGIN_CONNECTIONS = 8
-/** Ten times the hashes the thread pool runs at once. */
+/** Ten times the logins the hash can serve at once (two cores). */
 export const OVERLOAD_CONNECTIONS = 40
-const REJECTION_CONNECTIONS = 50
+const FAST_CONNECTIONS = 50
+
+/**
+ * The load generator is one IP (loopback): without these, rate limits and brute-force protection
+ * would answer most scenarios 429 within a second. Their checks still run on every request.
+ */
+export const BENCH_ENV = {
+  TOLLGATE_RATE_LIMIT_ALLOW_LIST: '127.0.0.1',
+  TOLLGATE_ATTACK_PROTECTION_ALLOW_LIST: '127.0.0.1',
+}
+
+async function post (url: string, body: unknown) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  return { status: res.status, json: await res.json() as Record<string, any> }
+}
+
+const bare = (name: string, signWork: Record<string, string>, baseline: Baseline): Scenario =>
+  ({ name, server: 'bare', path: '/sign-work', workload: { body: roLogin() }, expectedStatus: 200, connections: FAST_CONNECTIONS, baseline: 'none', bareEnv: { ...signWork, BENCH_BASELINE: baseline } })
 
 export const scenarios: Scenario[] = [
   // Baselines measured by a server, with the same request body as a login.
-  { name: 'baseline: bare Fastify JSON route', server: 'bare', path: '/bare', body: roLogin(), expectedStatus: 200, connections: REJECTION_CONNECTIONS, baseline: 'none' },
-  { name: 'baseline: bare route, RS256 verify + 2 RS256 signs', server: 'bare', path: '/sign-work', body: roLogin(), expectedStatus: 200, connections: REJECTION_CONNECTIONS, baseline: 'none', bareEnv: { BENCH_SIGN_VERIFY: 'RS256', BENCH_SIGN_SIGN: 'RS256' } },
+  { name: 'baseline: bare Fastify JSON route', server: 'bare', path: '/bare', workload: { body: roLogin() }, expectedStatus: 200, connections: FAST_CONNECTIONS, baseline: 'none' },
+  bare('baseline: bare route, RS256 verify + 2 RS256 signs', { BENCH_SIGN_VERIFY: 'RS256', BENCH_SIGN_COUNT: '2' }, 'sign:id-token-exchange'),
+  bare('baseline: bare route, ES256 verify + 1 RS256 sign', { BENCH_SIGN_VERIFY: 'ES256', BENCH_SIGN_COUNT: '1' }, 'sign:assertion'),
+  bare('baseline: bare route, 2 RS256 signs', { BENCH_SIGN_VERIFY: 'none', BENCH_SIGN_COUNT: '2' }, 'sign:refresh'),
+  bare('baseline: bare route, 1 RS256 sign', { BENCH_SIGN_VERIFY: 'none', BENCH_SIGN_COUNT: '1' }, 'sign:client-credentials'),
 
   // Password grant at the ceiling of the hash.
-  { name: 'password grant /oauth/ro', server: 'tollgate', path: '/oauth/ro', body: roLogin(), expectedStatus: 200, connections: LOGIN_CONNECTIONS, baseline: 'argon2', target: 0.9 },
-  { name: 'password grant /oauth/token', server: 'tollgate', path: '/oauth/token', body: { grant_type: 'password', client_id: 'bench-spa', username: 'user@bench.test', password: BENCH_PASSWORD, scope: 'openid' }, expectedStatus: 200, connections: LOGIN_CONNECTIONS, baseline: 'argon2', target: 0.9 },
-  { name: 'wrong password', server: 'tollgate', path: '/oauth/ro', body: roLogin({ password: 'wrong' }), expectedStatus: 401, connections: LOGIN_CONNECTIONS, baseline: 'argon2', target: 0.9 },
-  { name: 'unknown user', server: 'tollgate', path: '/oauth/ro', body: roLogin({ username: 'nobody@bench.test' }), expectedStatus: 401, connections: LOGIN_CONNECTIONS, baseline: 'argon2', target: 0.9 },
+  { name: 'password grant /oauth/ro', server: 'tollgate', path: '/oauth/ro', workload: { body: roLogin() }, expectedStatus: 200, connections: LOGIN_CONNECTIONS, baseline: 'argon2', target: 0.9 },
+  { name: 'password grant /oauth/token', server: 'tollgate', path: '/oauth/token', workload: { body: { grant_type: 'password', client_id: 'bench-spa', username: 'user@bench.test', password: BENCH_PASSWORD, scope: 'openid' } }, expectedStatus: 200, connections: LOGIN_CONNECTIONS, baseline: 'argon2', target: 0.9 },
+  { name: 'wrong password', server: 'tollgate', path: '/oauth/ro', workload: { body: roLogin({ password: 'wrong' }) }, expectedStatus: 401, connections: LOGIN_CONNECTIONS, baseline: 'argon2', target: 0.9 },
+  { name: 'unknown user', server: 'tollgate', path: '/oauth/ro', workload: { body: roLogin({ username: 'nobody@bench.test' }) }, expectedStatus: 401, connections: LOGIN_CONNECTIONS, baseline: 'argon2', target: 0.9 },
+
+  // JWT grants: the signature work of their own bare route.
+  {
+    name: 'jwt-bearer: id_token exchange /oauth/ro', server: 'tollgate', path: '/oauth/ro', expectedStatus: 200, connections: FAST_CONNECTIONS, baseline: 'sign:id-token-exchange', target: 0.6,
+    workload: async (url) => {
+      const login = await post(`${url}/oauth/ro`, roLogin({ scope: 'openid' }))
+      return { body: { grant_type: JWT_BEARER, client_id: 'bench-spa', id_token: login.json.id_token, device: 'bench', scope: 'openid' } }
+    },
+  },
+  {
+    name: 'jwt-bearer: RFC 7523 assertion /oauth/token', server: 'tollgate', path: '/oauth/token', expectedStatus: 200, connections: FAST_CONNECTIONS, baseline: 'sign:assertion', target: 0.6,
+    workload: async (url) => {
+      // Each assertion is single use: enough are signed before the run (by the load generator, not timed).
+      const assertions = await Promise.all(Array.from({ length: 60000 }, () => robotAssertion(`${url}/`)))
+      return { nextBody: () => ({ grant_type: JWT_BEARER, audience: API, scope: 'read:things', assertion: assertions.pop() }) }
+    },
+  },
+  {
+    name: 'refresh grant (rotation) /oauth/token', server: 'tollgate', path: '/oauth/token', expectedStatus: 200, connections: FAST_CONNECTIONS, baseline: 'sign:refresh', target: 0.6,
+    workload: async (url) => {
+      // Each token is single use: a queue of live tokens, each request taking one and each answer
+      // putting its successor back. Logins (one hash each) fill it first, more than the connections
+      // hold at once, since the warm-up's last tokens in flight are lost.
+      const login = () => post(`${url}/oauth/token`, { grant_type: 'password', client_id: 'bench-spa', username: 'user@bench.test', password: BENCH_PASSWORD, scope: 'openid offline_access', device: 'bench' })
+      const live: string[] = []
+      for (let i = 0; i < 2 * FAST_CONNECTIONS + 10; i++) live.push((await login()).json.refresh_token)
+      return {
+        nextBody: () => ({ grant_type: 'refresh_token', client_id: 'bench-spa', refresh_token: live.shift() }),
+        onResponse: (status, body) => { if (status === 200) live.push(JSON.parse(body).refresh_token) },
+      }
+    },
+  },
+  { name: 'client credentials /oauth/token', server: 'tollgate', path: '/oauth/token', workload: { body: { grant_type: 'client_credentials', client_id: 'bench-machine', client_secret: MACHINE_SECRET, audience: API } }, expectedStatus: 200, connections: FAST_CONNECTIONS, baseline: 'sign:client-credentials', target: 0.6 },
 
   // Rejections: no hash, close to a bare route.
-  { name: 'rejection: validation error (400)', server: 'tollgate', path: '/oauth/ro', body: roLogin({ password: undefined as unknown as string }), expectedStatus: 400, connections: REJECTION_CONNECTIONS, baseline: 'bare', target: 0.5 },
-  { name: 'rejection: unknown client (403)', server: 'tollgate', path: '/oauth/ro', body: roLogin({ client_id: 'nobody' }), expectedStatus: 403, connections: REJECTION_CONNECTIONS, baseline: 'bare', target: 0.5 },
-  { name: 'rejection: blocked user (401)', server: 'tollgate', path: '/oauth/ro', body: roLogin({ username: 'blocked@bench.test' }), expectedStatus: 401, connections: REJECTION_CONNECTIONS, baseline: 'bare', target: 0.5 },
-  { name: 'rejection: unknown path (404)', server: 'tollgate', path: '/nope', method: 'GET', expectedStatus: 404, connections: REJECTION_CONNECTIONS, baseline: 'bare', target: 0.5 },
+  { name: 'rejection: validation error (400)', server: 'tollgate', path: '/oauth/ro', workload: { body: roLogin({ password: undefined }) }, expectedStatus: 400, connections: FAST_CONNECTIONS, baseline: 'bare', target: 0.5 },
+  { name: 'rejection: unknown client (403)', server: 'tollgate', path: '/oauth/ro', workload: { body: roLogin({ client_id: 'nobody' }) }, expectedStatus: 403, connections: FAST_CONNECTIONS, baseline: 'bare', target: 0.5 },
+  { name: 'rejection: blocked user (401)', server: 'tollgate', path: '/oauth/ro', workload: { body: roLogin({ username: 'blocked@bench.test' }) }, expectedStatus: 401, connections: FAST_CONNECTIONS, baseline: 'bare', target: 0.5 },
+  {
+    name: 'rejection: account blocked by brute force (429)', server: 'tollgate', path: '/oauth/ro', expectedStatus: 429, connections: FAST_CONNECTIONS, baseline: 'bare', target: 0.5,
+    env: { TOLLGATE_ATTACK_PROTECTION_ALLOW_LIST: '' },
+    workload: async (url) => {
+      for (let i = 0; i < 10; i++) await post(`${url}/oauth/ro`, roLogin({ username: 'target@bench.test', password: 'wrong' }))
+      return { body: roLogin({ username: 'target@bench.test' }) }
+    },
+  },
+  { name: 'rejection: rate limited (429)', server: 'tollgate', path: '/oauth/ro', workload: { body: roLogin() }, expectedStatus: 429, connections: FAST_CONNECTIONS, baseline: 'bare', target: 0.5, env: { TOLLGATE_RATE_LIMIT_ALLOW_LIST: '', TOLLGATE_RATE_LIMIT_MAX: '1' } },
+  { name: 'rejection: unknown path (404)', server: 'tollgate', path: '/nope', method: 'GET', expectedStatus: 404, connections: FAST_CONNECTIONS, baseline: 'bare', target: 0.5 },
 ]
 
 /** Latency of one login at a time: wrong password on an existing user versus an unknown user. */
@@ -56,10 +125,8 @@ export const overloadScenario: Scenario = {
   name: `overload: password grant at ${OVERLOAD_CONNECTIONS} concurrent logins`,
   server: 'tollgate',
   path: '/oauth/ro',
-  body: roLogin(),
+  workload: { body: roLogin() },
   expectedStatus: 200,
   connections: OVERLOAD_CONNECTIONS,
   baseline: 'argon2',
 }
-
-export { benchDocument }
