@@ -83,11 +83,12 @@ t.test('RFC 7523 assertions on /oauth/token', async (t) => {
 
   await t.test('discovery names the grant, the token endpoint and private_key_jwt', async (t) => {
     const res = await app.inject({ method: 'GET', url: '/.well-known/openid-configuration', headers: { host: 'acme.test' } })
-    t.match(res.json(), {
+    const doc = res.json()
+    t.ok(doc.grant_types_supported.includes(JWT_BEARER), 'the grant is listed')
+    t.ok(doc.token_endpoint_auth_methods_supported.includes('private_key_jwt'), 'private_key_jwt is listed')
+    t.match(doc, {
       issuer: ISSUER,
       token_endpoint: TOKEN_ENDPOINT,
-      grant_types_supported: ['password', JWT_BEARER],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
       token_endpoint_auth_signing_alg_values_supported: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'],
       id_token_signing_alg_values_supported: ['RS256'],
     })

@@ -3,6 +3,7 @@
 // 401 invalid_client.
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
+import { defaults } from '../src/config.js'
 import { buildTestApp } from './helpers/app.js'
 import { PASSWORD } from './helpers/fixture.js'
 import {
@@ -19,7 +20,8 @@ const login = (fields: Record<string, unknown>) => {
 }
 
 t.test('private_key_jwt', async (t) => {
-  const app = await buildTestApp(t, { document: jwtBearerFixture() })
+  // Dozens of refused attempts for one client's account from one IP: above the per-account rate limit.
+  const app = await buildTestApp(t, { document: jwtBearerFixture(), config: { rateLimits: { ...defaults.rateLimits, perAccount: { max: 1000, windowSeconds: 60 } } } })
   const token = (payload: Record<string, unknown> | string, headers: Record<string, string> = {}) =>
     app.inject({ method: 'POST', url: '/oauth/token', headers: { host: 'acme.test', ...headers }, payload })
 
