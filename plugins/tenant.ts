@@ -16,15 +16,36 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * How long a host's tenant is remembered. Every request needs it, and tenants change only through
+ * `tollgate apply`, whose changes are then seen within this time.
+ */
+const TENANT_CACHE_MS = 1000
+
 const tenantPlugin: FastifyPluginAsync = async (app) => {
   const { store } = app.tollgate
+  const cache = new Map<string, { tenant: Promise<Tenant | undefined>, until: number }>()
+  const lookUp = async (host: string) => (await store.tenantByHost(host)) ??
+    (await store.tenantByHost(host.replace(/:\d+$/, ''))) ??
+    (await store.defaultTenant())
+  const tenantOf = (host: string): Promise<Tenant | undefined> => {
+    const now = Date.now()
+    let entry = cache.get(host)
+    if (!entry || entry.until <= now) {
+      // Bounded: a flood of made-up Host headers cannot grow it past a few thousand entries.
+      if (cache.size >= 4096) cache.clear()
+      const fresh = { tenant: lookUp(host), until: now + TENANT_CACHE_MS }
+      // A failed lookup is not remembered: the next request asks the store again.
+      fresh.tenant.catch(() => { if (cache.get(host) === fresh) cache.delete(host) })
+      entry = fresh
+      cache.set(host, entry)
+    }
+    return entry.tenant
+  }
   app.decorateRequest('tenant', null as unknown as Tenant)
   app.decorateRequest('issuer', '')
   app.addHook('onRequest', async (request) => {
-    const host = request.host.toLowerCase()
-    const tenant = (await store.tenantByHost(host)) ??
-      (await store.tenantByHost(host.replace(/:\d+$/, ''))) ??
-      (await store.defaultTenant())
+    const tenant = await tenantOf(request.host.toLowerCase())
     if (!tenant) throw oauthError(request.routeOptions.config?.unknownTenantError ?? 'unknown_tenant')
     request.tenant = tenant
     request.issuer = tenant.publicUrl ?? `${request.protocol}://${request.host}/`
