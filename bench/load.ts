@@ -14,9 +14,9 @@ export interface LoadOptions {
   warmupSeconds: number
   expectedStatus: number
   /** A body per request, for requests that cannot repeat (single-use assertions, rotating tokens). */
-  nextBody?: () => unknown
-  /** Sees each response (e.g. to keep the next refresh token). */
-  onResponse?: (status: number, body: string) => void
+  nextBody?: (request: Record<string, unknown>) => unknown
+  /** Sees each response with what nextBody noted for its request (e.g. to keep the next refresh token). */
+  onResponse?: (status: number, body: string, request: Record<string, unknown>) => void
 }
 
 export interface LoadResult {
@@ -46,8 +46,9 @@ async function run (options: LoadOptions, seconds: number, record: boolean): Pro
     ...(options.nextBody || options.onResponse ? {
       requests: [{
         method: options.method ?? 'POST',
-        setupRequest: (req: any) => (options.nextBody ? { ...req, body: JSON.stringify(options.nextBody()) } : req),
-        onResponse: (status: number, body: string) => options.onResponse?.(status, body),
+        // autocannon's context lives for one pass over `requests`: here, one request and its response.
+        setupRequest: (req: any, context: any) => (options.nextBody ? { ...req, body: JSON.stringify(options.nextBody(context)) } : req),
+        onResponse: (status: number, body: string, context: any) => options.onResponse?.(status, body, context),
       }],
     } : {}),
     connections: options.connections,

@@ -6,8 +6,8 @@ export type Baseline = 'bare' | 'argon2' | 'sign:id-token-exchange' | 'sign:asse
 /** What a scenario's load sends: a fixed body, or one per request. */
 export interface Workload {
   body?: unknown
-  nextBody?: () => unknown
-  onResponse?: (status: number, body: string) => void
+  nextBody?: (request: Record<string, unknown>) => unknown
+  onResponse?: (status: number, body: string, request: Record<string, unknown>) => void
 }
 
 export interface Scenario {
@@ -92,8 +92,15 @@ export const scenarios: Scenario[] = [
       const live: string[] = []
       for (let i = 0; i < 2 * FAST_CONNECTIONS + 10; i++) live.push((await login()).json.refresh_token)
       return {
-        nextBody: () => ({ grant_type: 'refresh_token', client_id: 'bench-spa', refresh_token: live.shift() }),
-        onResponse: (status, body) => { if (status === 200) live.push(JSON.parse(body).refresh_token) },
+        nextBody: (request) => {
+          request.token = live.shift()
+          return { grant_type: 'refresh_token', client_id: 'bench-spa', refresh_token: request.token }
+        },
+        onResponse: (status, body, request) => {
+          if (status === 200) live.push(JSON.parse(body).refresh_token)
+          // Shed (503) or rate limited before the grant ran: the token was not used, it goes back.
+          else if ((status === 503 || status === 429) && typeof request.token === 'string') live.push(request.token)
+        },
       }
     },
   },
