@@ -3,9 +3,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { oauthError } from '../src/errors.js'
 import { parseScopes } from '../src/grants/types.js'
-import { toOAuthError } from '../src/validation.js'
 import { OAuthRoBody } from '../schemas/oauth-ro.js'
 import { TokenResponse } from '../schemas/token-response.js'
+import { grantOf, noStore } from './token-endpoint.js'
 
 const oauthRo: FastifyPluginAsyncTypebox = async (app) => {
   const { store, grants } = app.tollgate
@@ -16,10 +16,7 @@ const oauthRo: FastifyPluginAsyncTypebox = async (app) => {
     preValidation: async (request) => { request.body ??= {} as any },
   }, async (request, reply) => {
     const { client_id: clientId, grant_type: grantType, scope } = request.body
-    const grant = grants.ro.get(grantType)
-    if (!grant) throw oauthError('unsupported_grant_type', { grant_type: grantType })
-    const validGrantBody = request.compileValidationSchema(grant.bodySchema)
-    if (!validGrantBody(request.body)) throw toOAuthError(validGrantBody.errors ?? [])
+    const grant = grantOf(grants.ro, grantType, request)
 
     const client = await store.clientById(request.tenant.id, clientId)
     if (!client) throw oauthError('invalid_client')
@@ -33,7 +30,7 @@ const oauthRo: FastifyPluginAsyncTypebox = async (app) => {
       body: request.body,
       ip: request.clientIp,
     })
-    reply.header('cache-control', 'no-store').header('pragma', 'no-cache')
+    noStore(reply)
     return tokens
   })
 }

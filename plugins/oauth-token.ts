@@ -5,9 +5,9 @@ import { readClientCredentials, sendsClientAuthentication } from '../src/clients
 import { oauthError } from '../src/errors.js'
 import { parseScopes } from '../src/grants/types.js'
 import type { Client, ClientAuthMethod } from '../src/store/port.js'
-import { toOAuthError } from '../src/validation.js'
 import { OAuthTokenBody } from '../schemas/oauth-token.js'
 import { TokenResponse } from '../schemas/token-response.js'
+import { grantOf, noStore } from './token-endpoint.js'
 
 const oauthToken: FastifyPluginAsyncTypebox = async (app) => {
   const { grants, clientAuthenticator } = app.tollgate
@@ -17,10 +17,7 @@ const oauthToken: FastifyPluginAsyncTypebox = async (app) => {
     preValidation: async (request) => { request.body ??= {} as any },
   }, async (request, reply) => {
     const { grant_type: grantType, scope } = request.body
-    const grant = grants.token.get(grantType)
-    if (!grant) throw oauthError('unsupported_grant_type', { grant_type: grantType })
-    const validGrantBody = request.compileValidationSchema(grant.bodySchema)
-    if (!validGrantBody(request.body)) throw toOAuthError(validGrantBody.errors ?? [])
+    const grant = grantOf(grants.token, grantType, request)
 
     // A grant whose own credential proves the client (RFC 7523 assertions) may stand in for client authentication.
     let client: Client
@@ -45,7 +42,7 @@ const oauthToken: FastifyPluginAsyncTypebox = async (app) => {
       clientProof,
       authMethod,
     })
-    reply.header('cache-control', 'no-store').header('pragma', 'no-cache')
+    noStore(reply)
     return tokens
   })
 }

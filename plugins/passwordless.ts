@@ -15,6 +15,7 @@ import { channelOf, isPasswordless, loginField } from '../src/passwordless/chann
 import { readStartFields, readStartTarget, requestLanguage } from '../src/passwordless/start-request.js'
 import { PasswordlessStartResponse, PasswordlessVerifyBody } from '../schemas/passwordless.js'
 import { TokenResponse } from '../schemas/token-response.js'
+import { noStore } from './token-endpoint.js'
 
 const passwordless: FastifyPluginAsyncTypebox = async (app) => {
   const { store, config, passwordless: { starter, verification } } = app.tollgate
@@ -79,7 +80,7 @@ const passwordless: FastifyPluginAsyncTypebox = async (app) => {
     // A client verifies codes only if it may use the passwordless grant.
     if (!client.grantTypes.includes(PASSWORDLESS_OTP)) throw oauthError('grant_not_allowed', { grant_type: PASSWORDLESS_OTP })
     const tokens = await verification.verify({ tenant, issuer: request.issuer, client, scopes: parseScopes(body.scope), body, ip: request.clientIp })
-    reply.header('cache-control', 'no-store').header('pragma', 'no-cache')
+    noStore(reply)
     return tokens
   })
 }
