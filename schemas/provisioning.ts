@@ -77,7 +77,10 @@ export const ProvisionedApi = Type.Object({
 export const ProvisionedClientGrant = Type.Object({
   client_id: Type.String({ minLength: 1 }),
   audience: Type.String({ minLength: 1 }),
-  scope: Type.Array(ScopeName, { default: [], description: 'API scopes the client may get with client_credentials' }),
+  scope: Type.Array(ScopeName, { default: [], description: 'API scopes the client may get for this API (client_credentials, jwt-bearer assertions)' }),
+  act_for_users: Type.Optional(Type.Boolean({
+    description: 'The client\'s jwt-bearer assertions may name a user of the tenant as sub, for this API only; default false',
+  })),
 }, { additionalProperties: false })
 
 export const ProvisionedClient = Type.Object({
@@ -100,7 +103,9 @@ export const ProvisionedClient = Type.Object({
     description: 'The public keys of the client\'s RFC 7523 assertions (private_key_jwt, jwt-bearer grant)',
   })),
   jwks_uri: Type.Optional(Type.String({ pattern: '^https?://', description: 'Where the client publishes its JWK set, instead of jwks' })),
-  act_for_users: Type.Optional(Type.Boolean({ description: 'Its jwt-bearer assertions may name a user of the tenant as sub' })),
+  token_endpoint_ip_header_trusted: Type.Optional(Type.Boolean({
+    description: 'Trust the auth0-forwarded-for header this client sends (once authenticated with its secret or key) as the end user\'s IP; default false',
+  })),
 }, { additionalProperties: false })
 
 export const ProvisionedUser = Type.Object({

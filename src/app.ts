@@ -25,6 +25,7 @@ import oauthRevoke from '../plugins/oauth-revoke.js'
 import oauthRo from '../plugins/oauth-ro.js'
 import oauthToken from '../plugins/oauth-token.js'
 import passwordless from '../plugins/passwordless.js'
+import requestClient from '../plugins/request-client.js'
 import requestLimits from '../plugins/request-limits.js'
 import tenant from '../plugins/tenant.js'
 import userinfo from '../plugins/userinfo.js'
@@ -102,6 +103,7 @@ export async function buildApp (options: AppOptions) {
   await app.register(formbody)
   await app.register(async (api) => {
     await api.register(tenant)
+    await api.register(requestClient)
     await api.register(clientIp)
     await api.register(cors)
     await api.register(accountLimits)

@@ -7,11 +7,12 @@ import { jwtBearerAssertionGrant, type JwtBearerAssertionDeps } from './jwt-bear
 import { passwordRealmGrant, resourceOwnerPasswordGrant, type PasswordRealmGrantDeps } from './password-realm.js'
 import { passwordlessOtpGrant, type PasswordlessOtpGrantDeps } from './passwordless-otp.js'
 import { passwordGrant, type PasswordGrantDeps } from './password.js'
+import { passwordlessVerifyGrant, type PasswordlessVerifyDeps } from './passwordless-verify.js'
 import { refreshTokenGrant, type RefreshTokenGrantDeps } from './refresh-token.js'
 import type { Grant } from './types.js'
 
 export type GrantDeps = PasswordGrantDeps & PasswordRealmGrantDeps & PasswordlessOtpGrantDeps & IdTokenExchangeDeps &
-  JwtBearerAssertionDeps & RefreshTokenGrantDeps & ClientCredentialsGrantDeps
+  JwtBearerAssertionDeps & RefreshTokenGrantDeps & ClientCredentialsGrantDeps & PasswordlessVerifyDeps
 export type GrantMap = Map<string, Grant<any>>
 
 export interface Grants {
@@ -19,6 +20,8 @@ export interface Grants {
   ro: GrantMap
   /** POST /oauth/token */
   token: GrantMap
+  /** POST /passwordless/verify: one grant, the passwordless otp grant's legacy form */
+  passwordlessVerify: GrantMap
 }
 
 const byName = (grants: Grant<any>[]): GrantMap => new Map(grants.map((g) => [g.name, g]))
@@ -30,5 +33,6 @@ export function createGrants (deps: GrantDeps): Grants {
       resourceOwnerPasswordGrant(deps), passwordRealmGrant(deps), passwordlessOtpGrant(deps), jwtBearerAssertionGrant(deps),
       refreshTokenGrant(deps), clientCredentialsGrant(deps),
     ]),
+    passwordlessVerify: byName([passwordlessVerifyGrant(deps)]),
   }
 }

@@ -5,10 +5,10 @@ import type { ConnectionDirectory } from '../store/port.js'
 import { resolveConnection } from '../strategies/resolve-connection.js'
 import type { TokenMinter } from '../tokens/minter.js'
 import { PasswordRealmGrantBody } from '../../schemas/oauth-token.js'
-import { loginWithPassword, wrongCredentials, type PasswordLoginDeps } from './password-login.js'
-import { defineGrant } from './types.js'
+import { loginWithSecret, wrongCredentials, type SecretLoginDeps } from './secret-login.js'
+import { accountKey, defineGrant } from './types.js'
 
-export interface PasswordRealmGrantDeps extends PasswordLoginDeps {
+export interface PasswordRealmGrantDeps extends SecretLoginDeps {
   connections: ConnectionDirectory
   minter: TokenMinter
 }
@@ -16,13 +16,15 @@ export interface PasswordRealmGrantDeps extends PasswordLoginDeps {
 const passwordTokenGrant = (name: string) => (deps: PasswordRealmGrantDeps) => defineGrant({
   name,
   bodySchema: PasswordRealmGrantBody,
+  // The connection this grant logs in to: the realm, else the tenant's default (never `connection`).
+  account: ({ tenant, body }) => accountKey(body.realm ?? tenant.defaultConnection ?? '', body.username),
   async handle ({ tenant, issuer, client, scopes, body, ip }) {
     const connectionName = body.realm ?? tenant.defaultConnection
     if (!connectionName) throw oauthError('no_default_connection')
     const connection = await resolveConnection(deps.connections, tenant, client, connectionName)
     // An unknown API or scope is refused before any password is verified.
     if (body.audience !== undefined) await deps.minter.resolveAudience({ tenant, issuer, audience: body.audience, scopes })
-    const user = await loginWithPassword(deps, { tenant, client, connection, login: body.username, password: body.password, ip })
+    const user = await loginWithSecret(deps, { tenant, client, connection, login: body.username, secret: body.password, ip })
     if (!user) throw wrongCredentials(connection, 'token')
     return deps.minter.mint({ tenant, issuer, client, user, scopes, device: body.device, audience: body.audience, refreshWithoutDevice: true })
   },

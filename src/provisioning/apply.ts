@@ -221,7 +221,7 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
           callbacks: c.callbacks ?? [],
           jwks: (c.jwks as Client['jwks']) ?? null,
           jwksUri: c.jwks_uri ?? null,
-          actForUsers: c.act_for_users ?? false,
+          trustForwardedIp: c.token_endpoint_ip_header_trusted ?? false,
         }
         if (count(before, client)) await tx.upsertClient(client)
       }
@@ -243,7 +243,9 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
 
       for (const g of entry.client_grants ?? []) {
         const before = await tx.clientGrant(tenant.id, g.client_id, g.audience)
-        const grant: ClientGrant = { tenantId: tenant.id, clientId: g.client_id, audience: g.audience, scopes: g.scope }
+        const grant: ClientGrant = {
+          tenantId: tenant.id, clientId: g.client_id, audience: g.audience, scopes: g.scope, actForUsers: g.act_for_users ?? false,
+        }
         if (count(before, grant)) await tx.upsertClientGrant(grant)
       }
 
@@ -259,6 +261,10 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
         } else {
           report.updated++
           await tx.updateUser(user)
+          // A new password or a block ends the user's login sessions (their refresh tokens and id_tokens).
+          if (user.passwordHash !== before.passwordHash || (user.blocked && !before.blocked)) {
+            await tx.endLoginSessionsOfUser(tenant.id, user.id, Math.floor(Date.now() / 1000))
+          }
         }
       }
     }

@@ -75,8 +75,11 @@ export interface Client {
   /** RFC 7523: the client's public keys, inline (a JWK set) or where to fetch them. */
   jwks?: JsonWebKeySet | null
   jwksUri?: string | null
-  /** Whether the client's assertions may name a user of the tenant as subject (RFC 7523 2.1). */
-  actForUsers?: boolean
+  /**
+   * Auth0's "Trust Token Endpoint IP Header": when this client has authenticated, its
+   * `auth0-forwarded-for` header names the end user's IP (what attack protection counts).
+   */
+  trustForwardedIp?: boolean
 }
 
 export interface JsonWebKeySet {
@@ -132,6 +135,8 @@ export interface RefreshTokenRecord {
   expiresAt: number
   /** The API its access tokens are for; null for the tenant's /userinfo. */
   audience?: string | null
+  /** The login session it belongs to; null for tokens issued before sessions existed. */
+  sessionId?: string | null
 }
 
 export interface StoredRefreshToken extends RefreshTokenRecord {
@@ -162,6 +167,31 @@ export interface ClientGrant {
   clientId: string
   audience: string
   scopes: string[]
+  /** Whether the client's RFC 7523 assertions may name a user of the tenant as sub, for this API. */
+  actForUsers?: boolean
+}
+
+/** One login: id_tokens name it (`sid`), refresh tokens belong to it. */
+export interface LoginSession {
+  id: string
+  tenantId: string
+  userId: string
+  clientId: string
+  /** Part of a hash of the user's password hash at login (a password change ends the session). */
+  passwordFingerprint: string
+  createdAt: number
+  /** The absolute end: nothing issued for the session outlives it. */
+  expiresAt: number
+  endedAt: number | null
+}
+
+export interface LoginSessionStore {
+  insertLoginSession (session: LoginSession): Promise<void>
+  loginSessionById (id: string): Promise<LoginSession | undefined>
+  /** Ends a session and revokes its refresh tokens, in one transaction; returns whether it was live. */
+  endLoginSession (id: string, now: number): Promise<boolean>
+  /** Ends every live session of a user (and revokes their refresh tokens); returns how many. */
+  endLoginSessionsOfUser (tenantId: string, userId: string, now: number): Promise<number>
 }
 
 export interface TenantDirectory {
@@ -284,7 +314,8 @@ export interface OutboxStore {
 }
 
 /** What `tollgate apply` writes, always inside one transaction. */
-export interface ProvisioningStore extends TenantDirectory, ClientDirectory, ConnectionDirectory, UserStore, KeyStore, ResourceServerDirectory {
+export interface ProvisioningStore extends TenantDirectory, ClientDirectory, ConnectionDirectory, UserStore, KeyStore, ResourceServerDirectory,
+  LoginSessionStore {
   tenantByName (name: string): Promise<Tenant | undefined>
   allTenants (): Promise<Tenant[]>
   upsertTenant (tenant: Tenant, hosts: string[]): Promise<void>
@@ -379,7 +410,7 @@ export interface AuditLog {
   events (query: AuditQuery): Promise<AuditEvent[]>
 }
 
-export interface Store extends ProvisioningStore, RefreshTokenStore, PasswordlessCodeStore, OutboxStore, AttackStateStore, AuditLog,
+export interface Store extends ProvisioningStore, RefreshTokenStore, LoginSessionStore, PasswordlessCodeStore, OutboxStore, AttackStateStore, AuditLog,
   ReplayStore, SignupStore, WebOriginDirectory {
   transaction<T> (work: (store: ProvisioningStore) => Promise<T>): Promise<T>
   close (): Promise<void>

@@ -51,7 +51,10 @@ export interface ClientTable {
   /** JSON of the client's public JWK set ({keys: [...]}), for RFC 7523 assertions; null if none. */
   jwks: string | null
   jwks_uri: string | null
+  /** Unused since 0007: acting for users is a permission of a client grant. */
   act_for_users: Generated<number>
+  /** Whether auth0-forwarded-for from this (authenticated) client names the end user's IP (0007). */
+  token_endpoint_ip_header_trusted: Generated<number>
   created_at: number
 }
 
@@ -108,6 +111,22 @@ export interface RefreshTokenTable {
   consumed_at: number | null
   /** The API its access tokens are for; null for /userinfo (0006_sessions). */
   audience: string | null
+  /** The login session it belongs to (0007); null for tokens issued before sessions existed. */
+  session_id: string | null
+}
+
+/** One login (0007): what an id_token's sid names. */
+export interface LoginSessionTable {
+  id: string
+  tenant_id: string
+  user_id: string
+  client_id: string
+  /** Part of a hash of the user's password hash at login: a password change ends the session. */
+  password_fingerprint: string
+  created_at: number
+  /** The absolute end: nothing issued for this session outlives it. */
+  expires_at: number
+  ended_at: number | null
 }
 
 export interface ResourceServerTable {
@@ -129,6 +148,8 @@ export interface ClientGrantTable {
   audience: string
   /** JSON array of scope names. */
   scopes: string
+  /** Whether the client's assertions may name a user as sub for this API (0007). */
+  act_for_users: Generated<number>
   created_at: number
 }
 
@@ -209,6 +230,7 @@ export interface Database {
   used_jtis: UsedJtiTable
   resource_servers: ResourceServerTable
   client_grants: ClientGrantTable
+  login_sessions: LoginSessionTable
 }
 
 export type TenantRow = Selectable<TenantTable>

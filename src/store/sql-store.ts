@@ -5,11 +5,11 @@ import { sql, type Kysely, type Selectable } from 'kysely'
 import { randomBytes } from 'node:crypto'
 import { allowance } from './ip-allowance.js'
 import type {
-  AuditEventTable, ClientGrantTable, ClientTable, ConnectionTable, Database, OutboxTable, PasswordlessCodeTable, RefreshTokenTable,
+  AuditEventTable, ClientGrantTable, ClientTable, ConnectionTable, Database, LoginSessionTable, OutboxTable, PasswordlessCodeTable, RefreshTokenTable,
   ResourceServerTable, SigningKeyTable, TenantTable, UserTable,
 } from './schema.js'
 import type {
-  AttemptKey, AuditEvent, AuditEventType, AuditQuery, Client, ClientGrant, Connection, IpAllowance, IpBudget, OutboxMessage,
+  AttemptKey, AuditEvent, AuditEventType, AuditQuery, Client, ClientGrant, Connection, IpAllowance, IpBudget, LoginSession, OutboxMessage,
   PasswordlessCodeRecord, ProvisioningStore, RefreshTokenRecord, ResourceServer, SigningKey, Store, StoredRefreshToken, Tenant, User,
 } from './port.js'
 
@@ -32,7 +32,8 @@ const toClient = (r: Selectable<ClientTable>): Client => ({
   authMethods: json(r.auth_methods),
   requireEmailVerified: r.require_email_verified === 1,
   callbacks: json(r.callbacks),
-  jwks: r.jwks === null ? null : json(r.jwks), jwksUri: r.jwks_uri, actForUsers: r.act_for_users === 1,
+  jwks: r.jwks === null ? null : json(r.jwks), jwksUri: r.jwks_uri,
+  trustForwardedIp: r.token_endpoint_ip_header_trusted === 1,
 })
 
 const toUser = (r: Selectable<UserTable>): User => ({
@@ -61,6 +62,12 @@ const toRefreshToken = (r: Selectable<RefreshTokenTable>): StoredRefreshToken =>
   userId: r.user_id, device: r.device, scope: r.scope, createdAt: Number(r.created_at),
   expiresAt: Number(r.expires_at), revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
   consumedAt: r.consumed_at === null ? null : Number(r.consumed_at), audience: r.audience,
+  sessionId: r.session_id,
+})
+
+const toLoginSession = (r: Selectable<LoginSessionTable>): LoginSession => ({
+  id: r.id, tenantId: r.tenant_id, userId: r.user_id, clientId: r.client_id, passwordFingerprint: r.password_fingerprint,
+  createdAt: Number(r.created_at), expiresAt: Number(r.expires_at), endedAt: r.ended_at === null ? null : Number(r.ended_at),
 })
 
 const toPasswordlessCode = (r: Selectable<PasswordlessCodeTable>): PasswordlessCodeRecord => ({
@@ -76,7 +83,7 @@ const toOutboxMessage = (r: Selectable<OutboxTable>): OutboxMessage => ({
 const fromRefreshToken = (t: RefreshTokenRecord): RefreshTokenTable => ({
   id: t.id, token_hash: t.tokenHash, family_id: t.familyId, tenant_id: t.tenantId, client_id: t.clientId,
   user_id: t.userId, device: t.device, scope: t.scope, created_at: t.createdAt, expires_at: t.expiresAt,
-  revoked_at: null, consumed_at: null, audience: t.audience ?? null,
+  revoked_at: null, consumed_at: null, audience: t.audience ?? null, session_id: t.sessionId ?? null,
 })
 
 const toResourceServer = (r: Selectable<ResourceServerTable>): ResourceServer => ({
@@ -86,6 +93,7 @@ const toResourceServer = (r: Selectable<ResourceServerTable>): ResourceServer =>
 
 const toClientGrant = (r: Selectable<ClientGrantTable>): ClientGrant => ({
   tenantId: r.tenant_id, clientId: r.client_id, audience: r.audience, scopes: json(r.scopes),
+  actForUsers: r.act_for_users === 1,
 })
 
 /** A unique-constraint violation, as SQLite (better-sqlite3) and PostgreSQL (pg) report it. */
@@ -196,7 +204,8 @@ export class SqlStore implements Store {
       name: c.name, type: c.type, grant_types: JSON.stringify(c.grantTypes), web_origins: JSON.stringify(c.webOrigins),
       secret_hash: c.secretHash, auth_methods: JSON.stringify(c.authMethods), require_email_verified: c.requireEmailVerified ? 1 : 0,
       callbacks: JSON.stringify(c.callbacks),
-      jwks: c.jwks ? JSON.stringify(c.jwks) : null, jwks_uri: c.jwksUri ?? null, act_for_users: c.actForUsers ? 1 : 0,
+      jwks: c.jwks ? JSON.stringify(c.jwks) : null, jwks_uri: c.jwksUri ?? null,
+      token_endpoint_ip_header_trusted: c.trustForwardedIp ? 1 : 0,
     }
     await this.db.insertInto('clients')
       .values({ client_id: c.clientId, tenant_id: c.tenantId, created_at: Math.floor(Date.now() / 1000), ...changes })
@@ -439,6 +448,40 @@ export class SqlStore implements Store {
     return Number(result.numUpdatedRows)
   }
 
+  // Login sessions
+
+  async insertLoginSession (s: LoginSession): Promise<void> {
+    await this.db.insertInto('login_sessions').values({
+      id: s.id, tenant_id: s.tenantId, user_id: s.userId, client_id: s.clientId, password_fingerprint: s.passwordFingerprint,
+      created_at: s.createdAt, expires_at: s.expiresAt, ended_at: s.endedAt,
+    }).execute()
+  }
+
+  async loginSessionById (id: string): Promise<LoginSession | undefined> {
+    const row = await this.db.selectFrom('login_sessions').selectAll().where('id', '=', id).executeTakeFirst()
+    return row && toLoginSession(row)
+  }
+
+  async endLoginSession (id: string, now: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const ended = await trx.updateTable('login_sessions').set({ ended_at: now })
+        .where('id', '=', id).where('ended_at', 'is', null).executeTakeFirst()
+      await trx.updateTable('refresh_tokens').set({ revoked_at: now })
+        .where('session_id', '=', id).where('revoked_at', 'is', null).execute()
+      return Number(ended.numUpdatedRows) === 1
+    })
+  }
+
+  async endLoginSessionsOfUser (tenantId: string, userId: string, now: number): Promise<number> {
+    const ended = await this.db.updateTable('login_sessions').set({ ended_at: now })
+      .where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('ended_at', 'is', null).executeTakeFirst()
+    // Every refresh token of the user's sessions, ended now or before.
+    await this.db.updateTable('refresh_tokens').set({ revoked_at: now })
+      .where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('session_id', 'is not', null)
+      .where('revoked_at', 'is', null).execute()
+    return Number(ended.numUpdatedRows)
+  }
+
   // APIs (resource servers) and client grants
 
   async resourceServerByIdentifier (tenantId: string, identifier: string): Promise<ResourceServer | undefined> {
@@ -464,7 +507,7 @@ export class SqlStore implements Store {
   }
 
   async upsertClientGrant (grant: ClientGrant): Promise<void> {
-    const changes = { scopes: JSON.stringify(grant.scopes) }
+    const changes = { scopes: JSON.stringify(grant.scopes), act_for_users: grant.actForUsers ? 1 : 0 }
     await this.db.insertInto('client_grants')
       .values({
         id: `${grant.clientId} ${grant.audience}`, tenant_id: grant.tenantId, client_id: grant.clientId,

@@ -6,14 +6,14 @@ import { randomBytes } from 'node:crypto'
 import { oauthError } from '../errors.js'
 import { findDottedField } from '../dotted-fields.js'
 import type { JsonObject, User, UserStore } from '../store/port.js'
-import type { PasswordStrategy } from './types.js'
+import type { SecretStrategy } from './types.js'
 
 const asString = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null)
 const asObject = (v: unknown): JsonObject => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v as JsonObject : {})
 
-export function customDatabaseStrategy (users: UserStore, timeoutMs: number): PasswordStrategy {
+export function customDatabaseStrategy (users: UserStore, timeoutMs: number): SecretStrategy {
   return {
-    async verifyPassword ({ connection, login, password, user }) {
+    async verifySecret ({ connection, login, secret: password, user }) {
       let response: Response
       try {
         response = await fetch(connection.options.login_url!, {
