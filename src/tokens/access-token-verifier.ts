@@ -1,7 +1,7 @@
 // Verifies an access token this tenant issued for its /userinfo (RFC 9068: header typ at+jwt),
 // through the same verifyJwt as every JWT Tollgate receives: signed by one of the keys the tenant
 // publishes, each pinned to its own algorithm; iss the tenant's issuer; aud its /userinfo; sub,
-// exp and iat present; not expired beyond the clock tolerance.
+// exp and iat present; not expired (no clock tolerance: the issuer verifies its own tokens).
 import type { KeyStore, Tenant } from '../store/port.js'
 import { userinfoAudience } from './audience.js'
 import { cachedVerificationKey } from './public-keys.js'
@@ -15,7 +15,7 @@ export interface AccessTokenClaims {
 }
 
 export class AccessTokenVerifier {
-  constructor (private readonly keys: KeyStore, private readonly settings: { clockTolerance: number, maxTokenLength: number }) {}
+  constructor (private readonly keys: KeyStore, private readonly settings: { maxTokenLength: number }) {}
 
   /** Throws JwtRejected with the reason (`expired` set when that is all) when the token is not one of ours. */
   async verify (token: string, { tenant, issuer }: { tenant: Tenant, issuer: string }): Promise<AccessTokenClaims> {
@@ -25,7 +25,7 @@ export class AccessTokenVerifier {
       issuer,
       audiences: [userinfoAudience(issuer)],
       requiredClaims: ['sub', 'exp', 'iat'],
-      clockTolerance: this.settings.clockTolerance,
+      clockTolerance: 0,
       maxLength: this.settings.maxTokenLength,
     })
     if (header.typ !== 'at+jwt') throw new JwtRejected('the token is not an access token (typ at+jwt)')
