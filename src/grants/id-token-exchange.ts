@@ -39,9 +39,9 @@ export const idTokenExchangeGrant = (deps: IdTokenExchangeDeps) => defineGrant({
     }
     const user = await deps.users.userById(tenant.id, sub)
     if (!user || user.blocked) throw oauthError('jwt_bearer_user_refused', {}, { cause: new Error(user ? 'user is blocked' : 'user not found') })
+    checkLoginPolicy(client, user)
     const session = await deps.sessions.live({ tenant, client, user, sid: sid as string })
     if (!session) throw oauthError('invalid_id_token', {}, { cause: new Error('the id_token\'s session has ended') })
-    checkLoginPolicy(client, user)
     return deps.minter.mint({ tenant, issuer, client, user, scopes, device: body.device, session })
   },
 })
