@@ -33,7 +33,7 @@ t.test('provisioning APIs and client grants', async (t) => {
   t.same({ created: again.created, updated: again.updated }, { created: 0, updated: 0 }, 'applying the same file again changes nothing')
   const tenant = (await store.tenantByName('acme'))!
   t.match(await store.resourceServerByIdentifier(tenant.id, ORDERS_API), { identifier: ORDERS_API, scopes: ['read:orders', 'write:orders'], tokenLifetime: 3600, allowOfflineAccess: true })
-  t.same(await store.clientGrant(tenant.id, 'machine', ORDERS_API), { tenantId: tenant.id, clientId: 'machine', audience: ORDERS_API, scopes: ['read:orders'] })
+  t.same(await store.clientGrant(tenant.id, 'machine', ORDERS_API), { tenantId: tenant.id, clientId: 'machine', audience: ORDERS_API, scopes: ['read:orders'], actForUsers: false })
 })
 
 t.test('settings: refresh token lifetimes and HTTPS files', async (t) => {
