@@ -13,6 +13,7 @@ import type { BreachedPasswords } from './security/breached-passwords.js'
 import type { PasswordHasher } from './security/password-hasher.js'
 import { ReplayGuard } from './security/replay-guard.js'
 import type { AttackStateStore, Store } from './store/port.js'
+import { TenantResolver } from './tenants/resolve-tenant.js'
 import { createPasswordStrategies } from './strategies/index.js'
 import { passwordlessStrategy } from './strategies/passwordless.js'
 import { IdTokenVerifier } from './tokens/id-token-verifier.js'
@@ -23,6 +24,8 @@ export interface Services {
   config: Config
   store: Store
   hasher: PasswordHasher
+  /** The tenant and issuer of a request's Host. */
+  tenants: TenantResolver
   grants: Grants
   clientAuthenticator: ClientAuthenticator
   passwordless: Passwordless & { verification: PasswordlessVerification }
@@ -57,7 +60,8 @@ export function createServices (config: Config, store: Store, hasher: PasswordHa
   const verification = new PasswordlessVerification({ connections: store, minter, ...loginDeps })
   const clientAuthenticator = new ClientAuthenticator(store)
   clientAuthenticator.register('private_key_jwt', privateKeyJwt(assertions))
-  return { config, store, hasher, grants, clientAuthenticator, passwordless: { ...passwordless, verification }, attackProtection }
+  const tenants = new TenantResolver(store, { scheme: config.issuerScheme ?? (config.tls ? 'https' : 'http'), cacheSize: config.tenantCacheSize })
+  return { config, store, hasher, tenants, grants, clientAuthenticator, passwordless: { ...passwordless, verification }, attackProtection }
 }
 
 declare module 'fastify' {
