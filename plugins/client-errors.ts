@@ -34,12 +34,16 @@ export function clientErrorHandler (err: Error & { code?: string }, socket: Sock
 /** The server's `checkExpectation` listener: Expect values other than 100-continue. */
 export function refuseExpectation (_request: IncomingMessage, response: ServerResponse): void {
   const { statusCode, body } = oauthError('expectation_failed')
-  response.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8', connection: 'close', ...SECURITY_HEADERS })
-  response.end(JSON.stringify(body))
+  const json = JSON.stringify(body)
+  response.writeHead(statusCode, {
+    'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json), connection: 'close', ...SECURITY_HEADERS,
+  })
+  response.end(json)
 }
 
 /** Fastify's `frameworkErrors`: a URL it cannot decode, before routing. */
 export function frameworkErrors (_error: Error, _request: unknown, reply: { code (n: number): any }): void {
+  // Answered before the app's hooks run: the headers they would add are set here.
   const { statusCode, body } = oauthError('malformed_url')
-  reply.code(statusCode).header('content-type', 'application/json; charset=utf-8').send(body)
+  reply.code(statusCode).headers({ 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS }).send(body)
 }
