@@ -10,8 +10,12 @@ export interface RawAnswer {
   ended: string
 }
 
-/** Sends `chunks` (written one after the other) and reads until the server closes or the deadline passes. */
-export function rawRequest (port: number, chunks: Array<string | Buffer>, deadlineMs = 15000): Promise<RawAnswer> {
+/**
+ * Sends `chunks` (written one after the other) and reads until the server closes or the deadline
+ * passes. With `readAfterWriting`, nothing is read before everything is written, as a client that
+ * uploads first and then reads the answer does.
+ */
+export function rawRequest (port: number, chunks: Array<string | Buffer>, deadlineMs = 15000, { readAfterWriting = false } = {}): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: '127.0.0.1', port })
     const received: Buffer[] = []
@@ -26,11 +30,13 @@ export function rawRequest (port: number, chunks: Array<string | Buffer>, deadli
       clearTimeout(timer)
       resolve(parseAnswer(Buffer.concat(received).toString('utf8'), ended))
     })
+    if (readAfterWriting) socket.pause()
     socket.on('connect', async () => {
       for (const chunk of chunks) {
         if (socket.destroyed) return
         if (!socket.write(chunk)) await new Promise((resolve) => socket.once('drain', resolve).once('close', resolve))
       }
+      socket.resume()
     })
   })
 }
