@@ -45,6 +45,9 @@ export const catalog = {
     (p) => `Fields with "." are not allowed, please remove all dotted fields. Example: ${echo(p.field)}`),
   connection_unavailable: entry(503, 'temporarily_unavailable',
     'The connection\'s user store did not answer. Try again later.'),
+  // The user store's profile names an email, username or phone number another user of the connection has.
+  user_store_profile_conflict: entry(409, 'user_exists',
+    'The user store returned a profile whose email, username or phone number belongs to another user of this connection.'),
 
   // Credentials and users.
   invalid_user_password: entry(401, 'invalid_user_password', 'Wrong email or password.'),
