@@ -65,11 +65,15 @@ export const catalog = {
   invalid_client_credentials: entry(401, 'invalid_client', 'Client authentication failed.'),
   multiple_client_auth_methods: entry(400, 'invalid_request', 'Use only one client authentication method.'),
 
-  // JWT-bearer grants: one fixed description each; why a token was refused goes to the log only.
-  // /oauth/ro id_token exchange (seed 003: 400 invalid_grant for an invalid id_token or user).
+  // JWT-bearer grants. /oauth/ro id_token exchange (seed 003: 400 invalid_grant for an invalid
+  // id_token or user): one fixed description, the reason goes to the log only.
   invalid_id_token: entry(400, 'invalid_grant', 'The id_token is invalid or has expired.'),
-  // /oauth/token, RFC 7523 section 2.1 (RFC 6749 section 5.2: invalid_grant is 400).
-  invalid_assertion: entry(400, 'invalid_grant', 'The assertion is invalid, has expired or was already used.'),
+  // RFC 7523 assertions a client signs (the grant, section 2.1: invalid_grant is 400; client
+  // authentication, section 2.2: 401 invalid_client). The reason is one of the fixed texts of
+  // src/tokens/verify-jwt.ts and src/clients/assertions.ts (lifetime, audience, signature, expiry,
+  // replay...), so that a client's developer can fix the assertion; never the token or a key.
+  invalid_assertion: entry(400, 'invalid_grant', (p) => `The assertion was refused: ${p.reason}.`),
+  client_assertion_rejected: entry(401, 'invalid_client', (p) => `Client authentication failed: ${p.reason}.`),
   // Both: the user the token names is gone or blocked.
   jwt_bearer_user_refused: entry(400, 'invalid_grant', 'The user does not exist or is blocked.'),
   // APIs (resource servers) and scopes on /oauth/token, with Auth0's bodies.

@@ -8,9 +8,13 @@ import t, { type Test } from 'tap'
 import { defaults } from '../src/config.js'
 import { buildTestApp } from './helpers/app.js'
 import { PASSWORD } from './helpers/fixture.js'
-import { assertion, CLIENT_ASSERTION_TYPE, invalidAssertion, invalidClient, JWT_BEARER, jwtBearerFixture, keys } from './helpers/jwt-bearer.js'
+import { assertion, assertionRefused, CLIENT_ASSERTION_TYPE, clientAssertionRejected, JWT_BEARER, jwtBearerFixture, keys } from './helpers/jwt-bearer.js'
 
 type Behaviour = 'keys' | 'error' | 'silent' | 'not-json' | 'huge'
+
+/** What a client is told when its jwks_uri could not give keys. */
+const unfetched = (why: string) => `the client's jwks_uri could not be fetched: ${why}`
+const FAILURES = { error: 'status 500', 'not-json': 'not JSON', huge: 'too large', silent: 'timed out' }
 
 async function startJwksServer (t: Test) {
   const state = { behaviour: 'keys' as Behaviour, hits: 0 }
@@ -83,10 +87,10 @@ t.test('a jwks_uri that fails before any success: refused, never a 500', async (
       const { grant, login } = await appWith(t, jwks.url, { jwksTimeoutMs: 300 })
       const granted = await grant()
       t.equal(granted.statusCode, 400)
-      t.same(granted.json(), invalidAssertion)
+      t.same(granted.json(), assertionRefused(unfetched(FAILURES[behaviour])))
       const loggedIn = await login()
       t.equal(loggedIn.statusCode, 401)
-      t.same(loggedIn.json(), invalidClient)
+      t.same(loggedIn.json(), clientAssertionRejected(unfetched(FAILURES[behaviour])))
     })
   }
 })
@@ -95,16 +99,16 @@ t.test('a failed fetch is remembered: bad assertions do not make Tollgate fetch 
   const jwks = await startJwksServer(t)
   jwks.state.behaviour = 'error'
   const { grant, login } = await appWith(t, jwks.url, { jwksFailureCacheSeconds: 60 })
-  for (let i = 0; i < 3; i++) t.same((await grant()).json(), invalidAssertion)
-  t.same((await login()).json(), invalidClient)
+  for (let i = 0; i < 3; i++) t.same((await grant()).json(), assertionRefused(unfetched('status 500')))
+  t.same((await login()).json(), clientAssertionRejected(unfetched('status 500')))
   t.equal(jwks.state.hits, 1, 'fetched once')
 })
 
 t.test('an http:// jwks_uri is refused unless allowed for development, and never fetched', async (t) => {
   const jwks = await startJwksServer(t)
   const { grant, login } = await appWith(t, jwks.url, { jwksAllowHttp: false })
-  t.same((await grant()).json(), invalidAssertion)
-  t.same((await login()).json(), invalidClient)
+  t.same((await grant()).json(), assertionRefused('the client\'s jwks_uri is not https'))
+  t.same((await login()).json(), clientAssertionRejected('the client\'s jwks_uri is not https'))
   t.equal(jwks.state.hits, 0)
 })
 
@@ -115,7 +119,7 @@ t.test('a jwks_uri on a loopback, private or link-local address is refused unles
     const { grant } = await appWith(t, url, { jwksAllowPrivateAddresses: false, jwksTimeoutMs: 300 })
     const res = await grant()
     t.equal(res.statusCode, 400, url)
-    t.same(res.json(), invalidAssertion, url)
+    t.same(res.json(), assertionRefused(unfetched('its address is not public')), url)
   }
   t.equal(jwks.state.hits, 0, 'the local server was never reached')
 })

@@ -72,7 +72,7 @@ export class ClientKeys {
     const now = Date.now()
     if (cached?.failedAt !== undefined && now - cached.failedAt < this.settings.jwksFailureCacheSeconds * 1000) {
       if (cached.fetchedAt !== undefined) return cached.keys
-      throw new JwtRejected(`the client's jwks_uri could not be fetched: ${cached.failure} (remembered)`)
+      throw new JwtRejected(`the client's jwks_uri could not be fetched: ${cached.failure}`)
     }
     const age = cached?.fetchedAt !== undefined ? now - cached.fetchedAt : Infinity
     const lacksKid = typeof kid === 'string' && cached !== undefined && !cached.keys.some((k) => k.kid === kid)
