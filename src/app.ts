@@ -15,6 +15,7 @@ import { RedisAttackState } from './store/redis-attack-state.js'
 import { connectRedis } from './store/redis.js'
 import { openSqliteStore } from './store/sqlite.js'
 import accountLimits from '../plugins/account-limits.js'
+import { clientErrorHandler, frameworkErrors, refuseExpectation, SECURITY_HEADERS } from '../plugins/client-errors.js'
 import clientIp from '../plugins/client-ip.js'
 import cors from '../plugins/cors.js'
 import dbconnectionsSignup from '../plugins/dbconnections-signup.js'
@@ -68,9 +69,25 @@ export async function buildApp (options: AppOptions) {
   const { hashConcurrency: concurrency, hashQueue: queue, retryAfterSeconds } = config.loadShedding
   const hasher = limitHashes(options.hasher ?? createArgon2Hasher(config.argon2), { concurrency, queue, retryAfterSeconds })
 
+  const { server } = config
+  // Node's own limits on a request's arrival. A request without Host is let through to be answered
+  // by plugins/tenant.ts in the catalog's shape.
+  const serverOptions = {
+    headersTimeout: server.headersTimeoutMs,
+    connectionsCheckingInterval: server.timeoutCheckIntervalMs,
+    requireHostHeader: false,
+  }
   const app = Fastify({
     // HTTPS served directly, for deployments without a TLS-terminating proxy.
-    https: config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : null,
+    https: config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile), ...serverOptions } : null,
+    // Read by Fastify when it creates a plain HTTP server (the https options carry the same).
+    ...({ http: serverOptions } as object),
+    requestTimeout: server.requestTimeoutMs,
+    connectionTimeout: server.connectionTimeoutMs,
+    keepAliveTimeout: server.keepAliveTimeoutMs,
+    maxRequestsPerSocket: server.maxRequestsPerSocket,
+    clientErrorHandler,
+    frameworkErrors,
     logger: { level: config.logLevel, redact: REDACTED_LOG_PATHS, ...(options.logStream ? { stream: options.logStream } : {}) },
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
@@ -78,6 +95,8 @@ export async function buildApp (options: AppOptions) {
     // Fields must arrive as the types the documentation gives: no coercion of arrays or numbers.
     ajv: { customOptions: { coerceTypes: false } },
   }).withTypeProvider<TypeBoxTypeProvider>()
+  app.server.maxConnections = server.maxConnections
+  app.server.on('checkExpectation', refuseExpectation)
 
   // ioredis reconnects by itself; its errors are worth a line in the log, not an unhandled event.
   redis?.on('error', (err: Error) => { app.log.warn({ err: { message: err.message } }, 'redis connection error') })
@@ -90,6 +109,12 @@ export async function buildApp (options: AppOptions) {
   })
   // The request id is the reference an operator looks up in the log.
   app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
+  // Set by hand rather than with @fastify/helmet: a JSON API needs only this one of helmet's headers
+  // (the others are for HTML pages). onSend also covers answers given before onRequest runs.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.headers(SECURITY_HEADERS)
+    return payload
+  })
   // The decoy hash for unknown users is computed before the first request, not during it.
   app.addHook('onReady', async () => { await hasher.verifyNobody('') })
 

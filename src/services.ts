@@ -14,6 +14,7 @@ import { ReplayGuard } from './security/replay-guard.js'
 import type { AttackStateStore, Store } from './store/port.js'
 import { LoginSessions } from './sessions/login-sessions.js'
 import { createSecretStrategies } from './strategies/index.js'
+import { TenantResolver } from './tenants/resolve-tenant.js'
 import { passwordlessStrategy } from './strategies/passwordless.js'
 import { AccessTokenVerifier } from './tokens/access-token-verifier.js'
 import { IdTokenVerifier } from './tokens/id-token-verifier.js'
@@ -25,6 +26,8 @@ export interface Services {
   config: Config
   store: Store
   hasher: PasswordHasher
+  /** The tenant and issuer of a request's Host. */
+  tenants: TenantResolver
   grants: Grants
   clientAuthenticator: ClientAuthenticator
   passwordless: Passwordless
@@ -66,7 +69,8 @@ export function createServices (config: Config, store: Store, hasher: PasswordHa
   clientAuthenticator.register('private_key_jwt', privateKeyJwt(assertions))
   const accessTokens = new AccessTokenVerifier(store, config.jwt)
   const userInfo = new UserInfo(store)
-  return { config, store, hasher, grants, clientAuthenticator, passwordless, sessions, accessTokens, userInfo, attackProtection }
+  const tenants = new TenantResolver(store, { scheme: config.issuerScheme ?? (config.tls ? 'https' : 'http'), cacheSize: config.tenantCacheSize })
+  return { config, store, hasher, tenants, grants, clientAuthenticator, passwordless, sessions, accessTokens, userInfo, attackProtection }
 }
 
 declare module 'fastify' {

@@ -23,7 +23,7 @@ export interface JwtBearerAssertionDeps {
 
 export const jwtBearerAssertionGrant = (deps: JwtBearerAssertionDeps) => {
   const refuse = (err: unknown) => {
-    if (err instanceof JwtRejected) return oauthError('invalid_assertion', {}, { cause: err })
+    if (err instanceof JwtRejected) return oauthError('invalid_assertion', { reason: err.message }, { cause: err })
     return err
   }
 

@@ -1,6 +1,6 @@
 // Schema migrations, in order. Written with Kysely's schema builder only, so the same list runs
 // on SQLite and PostgreSQL. Never edit a migration that has shipped: add the next one.
-import { Kysely, Migrator, type Migration, type MigrationProvider } from 'kysely'
+import { Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'kysely'
 
 const migrations: Record<string, Migration> = {
   '0001_initial': {
@@ -230,6 +230,16 @@ migrations['0007_login_sessions'] = {
     await db.schema.createIndex('login_sessions_by_user').on('login_sessions').columns(['tenant_id', 'user_id']).execute()
     await db.schema.alterTable('refresh_tokens').addColumn('session_id', 'text').execute()
     await db.schema.createIndex('refresh_tokens_by_session').on('refresh_tokens').column('session_id').execute()
+  },
+}
+
+migrations['0008_signing_key_sequence'] = {
+  async up (db: Kysely<any>) {
+    // Keys are ordered by when they were made; seconds tie when two are made in the same second,
+    // so each key gets a sequence number, numbered for existing keys in their former order.
+    await db.schema.alterTable('signing_keys').addColumn('seq', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+    await sql`UPDATE signing_keys SET seq = (SELECT COUNT(*) FROM signing_keys AS s
+      WHERE s.created_at < signing_keys.created_at OR (s.created_at = signing_keys.created_at AND s.kid >= signing_keys.kid))`.execute(db)
   },
 }
 

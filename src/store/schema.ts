@@ -87,6 +87,8 @@ export interface SigningKeyTable {
   created_at: number
   /** For a previous key: when the last token it signed expires; null for the current key. */
   retire_after: number | null
+  /** Order of creation: each key's is one more than the tenant's highest before it. */
+  seq: number
 }
 
 export interface UsedJtiTable {

@@ -247,14 +247,14 @@ export class SqlStore implements Store {
     const now = Math.floor(Date.now() / 1000)
     const rows = await this.db.selectFrom('signing_keys').selectAll().where('tenant_id', '=', tenantId)
       .where((eb) => eb.or([eb('retire_after', 'is', null), eb('retire_after', '>', now)]))
-      .orderBy('created_at', 'desc').orderBy('kid').execute()
+      .orderBy('seq', 'desc').execute()
     const keys = rows.map(toSigningKey)
     return [...keys.filter((k) => k.status === 'current'), ...keys.filter((k) => k.status !== 'current')]
   }
 
   async allSigningKeys (tenantId: string): Promise<SigningKey[]> {
     const rows = await this.db.selectFrom('signing_keys').selectAll().where('tenant_id', '=', tenantId)
-      .orderBy('created_at', 'desc').orderBy('kid').execute()
+      .orderBy('seq', 'desc').execute()
     const keys = rows.map(toSigningKey)
     return [...keys.filter((k) => k.status === 'current'), ...keys.filter((k) => k.status !== 'current')]
   }
@@ -269,6 +269,7 @@ export class SqlStore implements Store {
       kid: key.kid, tenant_id: key.tenantId, alg: key.alg, private_pem: key.privatePem,
       public_jwk: JSON.stringify(key.publicJwk), status: key.status, created_at: key.createdAt,
       retire_after: key.retireAfter ?? null,
+      seq: (eb) => eb.selectFrom('signing_keys').select(sql<number>`COALESCE(MAX(seq), 0) + 1`.as('next')),
     }).execute()
   }
 

@@ -1,6 +1,7 @@
 // Public keys that verify JWTs Tollgate receives: a client's registered keys (RFC 7523) and the
 // tenant's own signing keys. Each key is pinned to exactly one algorithm, taken from its `alg` or,
 // where the key type allows only one, from its type; a key never verifies anything else.
+import { LRUCache } from 'lru-cache'
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto'
 import type { Algorithm } from 'fast-jwt'
 
@@ -66,14 +67,13 @@ export function verificationKeyFromJwk (jwk: JsonWebKey): VerificationKey {
 }
 
 /** Converting a JWK costs a key parse; the same JWKs come back on every request, so keep them. */
-const converted = new Map<string, VerificationKey>()
+const converted = new LRUCache<string, VerificationKey>({ max: 1000 })
 
 export function cachedVerificationKey (jwk: JsonWebKey): VerificationKey {
   const id = JSON.stringify(jwk)
   let key = converted.get(id)
   if (!key) {
     key = verificationKeyFromJwk(jwk)
-    if (converted.size >= 1000) converted.clear()
     converted.set(id, key)
   }
   return key

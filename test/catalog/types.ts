@@ -9,6 +9,8 @@ export interface CatalogRequest {
   body?: unknown
   payload?: string
   headers?: Record<string, string>
+  /** Raw bytes sent over a real socket instead, for what the HTTP server answers before any route. */
+  raw?: string
 }
 
 export interface CatalogCase {

@@ -165,6 +165,16 @@ export async function verifyServed (app: App, token: string, options: { audience
 }
 
 export const invalidIdToken = { error: 'invalid_grant', error_description: 'The id_token is invalid or has expired.' }
-export const invalidAssertion = { error: 'invalid_grant', error_description: 'The assertion is invalid, has expired or was already used.' }
+export const assertionRefused = (reason: string) => ({ error: 'invalid_grant', error_description: `The assertion was refused: ${reason}.` })
+export const clientAssertionRejected = (reason: string) => ({ error: 'invalid_client', error_description: `Client authentication failed: ${reason}.` })
+/** What each of `malformed` is refused for. */
+export const MALFORMED: Record<keyof typeof malformed, string> = {
+  badBase64: 'the token is not base64url-encoded JSON',
+  badJsonHeader: 'the token is not base64url-encoded JSON',
+  badJsonPayload: 'the token is not base64url-encoded JSON',
+  twoSegments: 'the token does not have three segments',
+  fourSegments: 'the token does not have three segments',
+  notAJwt: 'the token does not have three segments',
+}
 export const userRefused = { error: 'invalid_grant', error_description: 'The user does not exist or is blocked.' }
 export const invalidClient = { error: 'invalid_client', error_description: 'Client authentication failed.' }
