@@ -53,7 +53,7 @@ function started (child: ChildProcess, pattern: RegExp, dir?: string): Promise<S
 }
 
 /** Starts Tollgate on a fresh data directory holding `document`. */
-export async function startTollgate (document: unknown, env: Record<string, string> = {}): Promise<Server> {
+export async function startTollgate (document: unknown, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Server> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tollgate-bench-'))
   const file = path.join(dir, 'bench.json')
   writeFileSync(file, JSON.stringify(document))
@@ -61,7 +61,7 @@ export async function startTollgate (document: unknown, env: Record<string, stri
   const cli = path.join(dist, 'src', 'cli.js')
   const applied = spawnSync(process.execPath, [cli, 'apply', file], { env: fullEnv, encoding: 'utf8' })
   if (applied.status !== 0) throw new Error(`apply failed: ${applied.stderr}`)
-  const child = spawn(process.execPath, [cli, 'serve'], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'serve'], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] })
   return started(child, /listening on http:\/\/127\.0\.0\.1:(\d+)/, dir)
 }
 
