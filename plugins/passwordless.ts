@@ -15,6 +15,7 @@ import { channelOf, isPasswordless, loginField } from '../src/passwordless/chann
 import { readStartFields, readStartTarget, requestLanguage } from '../src/passwordless/start-request.js'
 import { PasswordlessStartResponse, PasswordlessVerifyBody } from '../schemas/passwordless.js'
 import { TokenResponse } from '../schemas/token-response.js'
+import { counterStoreOptions } from './shared-rate-limit-store.js'
 import { noStore } from './token-endpoint.js'
 
 const passwordless: FastifyPluginAsyncTypebox = async (app) => {
@@ -23,7 +24,7 @@ const passwordless: FastifyPluginAsyncTypebox = async (app) => {
   const timeWindow = limits.startLimitWindowSeconds * 1000
   const rateLimited = (headers: Record<string, string> = {}) => oauthError('passwordless_rate_limited', {}, { headers })
 
-  await app.register(rateLimit, { global: false, errorResponseBuilder: () => rateLimited() })
+  await app.register(rateLimit, { global: false, ...counterStoreOptions(store, 'passwordless|'), errorResponseBuilder: () => rateLimited() })
 
   // The second limit needs the normalised phone number or email, known only inside the handler.
   const recipientKeys = new WeakMap<FastifyRequest, string>()

@@ -371,6 +371,13 @@ export interface AttackStateStore {
   clearIp (tenantId: string, ip: string, now: number): Promise<boolean>
 }
 
+/** Fixed-window request counters shared by every process using the store (rate limits without Redis). */
+export interface RequestCounterStore {
+  /** Counts one request for `key`, atomically; a window starts at the first request after the last ended. */
+  countRequest (key: string, windowMs: number, now: number): Promise<{ count: number, resetAt: number }>
+  deleteExpiredRequestCounters (now: number): Promise<void>
+}
+
 export type AuditEventType = 'failed_login' | 'block' | 'unblock' | 'throttle' | 'unthrottle'
 
 /** One entry of the audit log. Never carries a password. */
@@ -404,7 +411,7 @@ export interface AuditLog {
 }
 
 export interface Store extends ProvisioningStore, RefreshTokenStore, PasswordlessCodeStore, OutboxStore, AttackStateStore, AuditLog,
-  ReplayStore, SignupStore, WebOriginDirectory, ConfigSource {
+  ReplayStore, SignupStore, WebOriginDirectory, ConfigSource, RequestCounterStore {
   transaction<T> (work: (store: ProvisioningStore) => Promise<T>): Promise<T>
   close (): Promise<void>
 }

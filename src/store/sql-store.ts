@@ -482,6 +482,22 @@ export class SqlStore implements Store {
     return rows.some((r) => Number(r.tat) > now)
   }
 
+  // Request counters (rate limits shared by the processes of one server)
+
+  async countRequest (key: string, windowMs: number, now: number): Promise<{ count: number, resetAt: number }> {
+    const row = await this.db.insertInto('request_counters').values({ key, count: 1, reset_at: now + windowMs })
+      .onConflict((oc) => oc.column('key').doUpdateSet({
+        count: sql<number>`CASE WHEN request_counters.reset_at > ${now} THEN request_counters.count + 1 ELSE 1 END`,
+        reset_at: sql<number>`CASE WHEN request_counters.reset_at > ${now} THEN request_counters.reset_at ELSE excluded.reset_at END`,
+      }))
+      .returning(['count', 'reset_at']).executeTakeFirstOrThrow()
+    return { count: Number(row.count), resetAt: Number(row.reset_at) }
+  }
+
+  async deleteExpiredRequestCounters (now: number): Promise<void> {
+    await this.db.deleteFrom('request_counters').where('reset_at', '<=', now).execute()
+  }
+
   // Audit log
 
   async recordEvent (e: AuditEvent): Promise<void> {
