@@ -78,3 +78,12 @@ export function rawArgon2 (params: { memoryCost: number, timeCost: number, paral
   if (run.status !== 0) throw new Error(run.stderr)
   return JSON.parse(run.stdout) as { rps: number, p50: number, p99: number }
 }
+
+export type Peer = 'oauth2-server' | 'oidc-provider'
+
+/** Starts a peer server (bench/peers/<peer>.mjs, run from the source tree: plain JavaScript). */
+export async function startPeer (peer: Peer): Promise<Server> {
+  const script = path.join(dist, '..', 'bench', 'peers', `${peer}.mjs`)
+  const child = spawn(process.execPath, [script], { env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  return started(child, /listening on (\d+)/)
+}

@@ -5,7 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { load, type LoadResult } from './load.js'
-import { rawArgon2, startBare, startTollgate, type Server } from './processes.js'
+import { comparisons, TARGETS, TOKEN_PATH, type Target } from './peers.js'
+import { rawArgon2, startBare, startPeer, startTollgate, type Server } from './processes.js'
 import { benchDocument } from './data.js'
 import { BENCH_ENV, LOGIN_CONNECTIONS, overloadScenario, scenarios, timingScenarios, type Scenario } from './scenarios.js'
 
@@ -55,20 +56,70 @@ function table (rows: Row[]): string {
   return [header, header.replace(/[^|]+/g, (cell) => '-'.repeat(Math.max(3, cell.length))), ...lines].join('\n')
 }
 
+interface PeerRow {
+  name: string
+  connections: number
+  rps: Record<Target, number>
+  p99: Record<Target, number>
+  errors: Record<Target, number>
+  fasterPeer: Target
+  ratio: number
+  target: number
+}
+
+/** Each comparison against each server, each alone in its own process, one after another. */
+async function comparePeers (): Promise<PeerRow[]> {
+  const rows: PeerRow[] = []
+  for (const comparison of comparisons.filter((c) => !only || only.test(`peers: ${c.name}`))) {
+    const rps = {} as Record<Target, number>
+    const p99 = {} as Record<Target, number>
+    const errors = {} as Record<Target, number>
+    for (const target of TARGETS) {
+      log(`peers: ${comparison.name} on ${target} (${comparison.connections} connections, ${warmupSeconds}s warm-up + ${seconds}s)`)
+      const server = target === 'tollgate' ? await startTollgate(benchDocument, BENCH_ENV) : await startPeer(target)
+      try {
+        const { expectedStatus, ...workload } = await comparison.workload(server.url)
+        const result = await load({ url: server.url + TOKEN_PATH, form: true, ...workload, connections: comparison.connections, seconds, warmupSeconds, expectedStatus })
+        rps[target] = result.rps
+        p99[target] = result.p99
+        errors[target] = result.errors
+      } finally {
+        await server.stop()
+      }
+    }
+    const fasterPeer: Target = rps['oauth2-server'] >= rps['oidc-provider'] ? 'oauth2-server' : 'oidc-provider'
+    rows.push({ name: comparison.name, connections: comparison.connections, rps, p99, errors, fasterPeer, ratio: rps.tollgate / rps[fasterPeer], target: comparison.target })
+  }
+  return rows
+}
+
+function peerTable (rows: PeerRow[]): string {
+  const cell = (r: PeerRow, t: Target) => `${fmt(r.rps[t], 0)} (p99 ${fmt(r.p99[t], 0)} ms${r.errors[t] ? `, ${r.errors[t]} errors` : ''})`
+  const header = '| scenario | conns | Tollgate req/s | @node-oauth/oauth2-server req/s | oidc-provider req/s | Tollgate / faster peer | target | met |'
+  const lines = rows.map((r) => `| ${r.name} | ${r.connections} | ${cell(r, 'tollgate')} | ${cell(r, 'oauth2-server')} | ${cell(r, 'oidc-provider')} | ${fmt(r.ratio, 2)} | >= ${r.target} | ${r.ratio >= r.target ? 'yes' : 'no'} |`)
+  return [header, header.replace(/[^|]+/g, (c) => '-'.repeat(Math.max(3, c.length))), ...lines].join('\n')
+}
+
 async function main () {
+  const peers = process.env.BENCH_PEERS === '0' ? [] : await comparePeers()
   const selected = scenarios.filter((s) => !only || only.test(s.name))
-  log(`argon2 baseline: ${LOGIN_CONNECTIONS} verifies in flight for ${seconds}s`)
-  const argon2 = rawArgon2(argon2Params, LOGIN_CONNECTIONS, seconds)
-  const baselines: Record<string, number> = { argon2: argon2.rps }
-  const rows: Row[] = [{
-    name: 'baseline: raw argon2id verify (m=19456, t=2, p=1)', connections: LOGIN_CONNECTIONS, rps: argon2.rps, p50: argon2.p50, p99: argon2.p99,
-    expectedP50: argon2.p50, expectedP99: argon2.p99, statuses: {}, errors: 0, timeouts: 0, baseline: 'none', baselineRps: NaN, ratio: NaN, peakRssMiB: NaN,
-  }]
+  const rows: Row[] = []
+  const baselines: Record<string, number> = {}
+  if (selected.some((s) => s.baseline === 'argon2')) {
+    log(`argon2 baseline: ${LOGIN_CONNECTIONS} verifies in flight for ${seconds}s`)
+    const argon2 = rawArgon2(argon2Params, LOGIN_CONNECTIONS, seconds)
+    baselines.argon2 = argon2.rps
+    rows.push({
+      name: 'baseline: raw argon2id verify (m=19456, t=2, p=1)', connections: LOGIN_CONNECTIONS, rps: argon2.rps, p50: argon2.p50, p99: argon2.p99,
+      expectedP50: argon2.p50, expectedP99: argon2.p99, statuses: {}, errors: 0, timeouts: 0, baseline: 'none', baselineRps: NaN, ratio: NaN, peakRssMiB: NaN,
+    })
+  }
 
   for (const scenario of selected) {
     log(`${scenario.name} (${scenario.connections} connections, ${warmupSeconds}s warm-up + ${seconds}s)`)
     const result = await measure(scenario)
     if (scenario.server === 'bare') baselines[scenario.bareEnv?.BENCH_BASELINE ?? 'bare'] = result.rps
+    if (scenario.recordsBaseline) baselines[scenario.recordsBaseline] = result.rps
     const baselineRps = baselines[scenario.baseline] ?? NaN
     rows.push({ ...result, name: scenario.name, connections: scenario.connections, baseline: scenario.baseline, baselineRps, ratio: result.rps / baselineRps, target: scenario.target, peakRssMiB: result.peakRssMiB })
   }
@@ -108,10 +159,11 @@ async function main () {
   }
 
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}` }
-  const report = { date: new Date().toISOString(), machine, seconds, warmupSeconds, rows, overload, timing }
+  const report = { date: new Date().toISOString(), machine, seconds, warmupSeconds, peers, rows, overload, timing }
   const md = [
     `Run ${report.date} on ${machine.cpus} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}; ${warmupSeconds}s warm-up + ${seconds}s per scenario; load generator on the same machine.`,
     '',
+    ...(peers.length > 0 ? ['Side by side (form bodies to /oauth/token; each server alone in its own process; ratio to the faster peer):', '', peerTable(peers), '', 'Against baselines measured in the same run:', ''] : []),
     table(rows),
     '',
     overload ? `Overload (${overload.connections} concurrent logins): ${fmt(overload.acceptedPerSecond, 0)} accepted/s, accepted p50 ${fmt(overload.acceptedP50, 0)} ms, p99 ${fmt(overload.acceptedP99, 0)} ms; ${fmt(overload.share503 * 100, 1)}% answered 503; statuses ${JSON.stringify(overload.statuses)}; ${overload.timeouts} timeouts (target: ${overload.target}).` : '',
