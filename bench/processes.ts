@@ -15,6 +15,15 @@ export interface Server {
   stop (): Promise<void>
 }
 
+/** Resident memory now, in MiB (VmRSS). */
+export function currentRssMiB (pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024
+  } catch {
+    return NaN
+  }
+}
+
 function peakRss (pid: number): number {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8')

@@ -6,12 +6,15 @@ import os from 'node:os'
 import path from 'node:path'
 import { load, type LoadResult } from './load.js'
 import { comparisons, TARGETS, TOKEN_PATH, type Target } from './peers.js'
-import { rawArgon2, startBare, startPeer, startTollgate, type Server } from './processes.js'
-import { benchDocument } from './data.js'
+import { currentRssMiB, rawArgon2, startBare, startPeer, startTollgate, type Server } from './processes.js'
+import { benchDocument, roLogin } from './data.js'
 import { BENCH_ENV, LOGIN_CONNECTIONS, overloadScenario, scenarios, timingScenarios, type Scenario } from './scenarios.js'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 2)
+/** Runs of the peer comparison and the scenarios; with several, each row reports the median run. */
+const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 1))
+const soakSeconds = Number(process.env.BENCH_SOAK_SECONDS ?? 60)
 const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : undefined
 const argon2Params = { memoryCost: 19456, timeCost: 2, parallelism: 1 }
 
@@ -48,11 +51,15 @@ async function measure (scenario: Scenario): Promise<LoadResult & { peakRssMiB: 
   }
 }
 
+/** The command line that reproduces this run (its BENCH_ settings and npm run bench). */
+const benchCommand = () => [...Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_')).map(([k, v]) => `${k}=${v}`).sort(), 'npm run bench'].join(' ')
+
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-')
 
 function table (rows: Row[]): string {
-  const header = '| scenario | conns | req/s | p50 ms | p99 ms | errors | baseline req/s | ratio | target | peak RSS MiB |'
-  const lines = rows.map((r) => `| ${r.name} | ${r.connections} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.errors} | ${r.baseline === 'none' ? '-' : `${r.baseline}: ${fmt(r.baselineRps, 0)}`} | ${r.baseline === 'none' ? '-' : fmt(r.ratio, 2)} | ${r.target === undefined ? '-' : `>= ${r.target}`} | ${fmt(r.peakRssMiB, 0)} |`)
+  const header = '| scenario | conns | req/s | p50 ms | p99 ms | errors | baseline req/s | ratio | target | met | peak RSS MiB |'
+  const met = (r: Row) => r.target === undefined ? '-' : r.ratio >= r.target ? 'yes' : 'no'
+  const lines = rows.map((r) => `| ${r.name} | ${r.connections} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.errors} | ${r.baseline === 'none' ? '-' : `${r.baseline}: ${fmt(r.baselineRps, 0)}`} | ${r.baseline === 'none' ? '-' : fmt(r.ratio, 2)} | ${r.target === undefined ? '-' : `>= ${r.target}`} | ${met(r)} | ${fmt(r.peakRssMiB, 0)} |`)
   return [header, header.replace(/[^|]+/g, (cell) => '-'.repeat(Math.max(3, cell.length))), ...lines].join('\n')
 }
 
@@ -100,9 +107,8 @@ function peerTable (rows: PeerRow[]): string {
   return [header, header.replace(/[^|]+/g, (c) => '-'.repeat(Math.max(3, c.length))), ...lines].join('\n')
 }
 
-async function main () {
-  const peers = process.env.BENCH_PEERS === '0' ? [] : await comparePeers()
-  const selected = scenarios.filter((s) => !only || only.test(s.name))
+/** The scenarios against their baselines, once. */
+async function measureScenarios (selected: Scenario[]): Promise<Row[]> {
   const rows: Row[] = []
   const baselines: Record<string, number> = {}
   if (selected.some((s) => s.baseline === 'argon2')) {
@@ -114,7 +120,6 @@ async function main () {
       expectedP50: argon2.p50, expectedP99: argon2.p99, statuses: {}, errors: 0, timeouts: 0, baseline: 'none', baselineRps: NaN, ratio: NaN, peakRssMiB: NaN,
     })
   }
-
   for (const scenario of selected) {
     log(`${scenario.name} (${scenario.connections} connections, ${warmupSeconds}s warm-up + ${seconds}s)`)
     const result = await measure(scenario)
@@ -123,6 +128,29 @@ async function main () {
     const baselineRps = baselines[scenario.baseline] ?? NaN
     rows.push({ ...result, name: scenario.name, connections: scenario.connections, baseline: scenario.baseline, baselineRps, ratio: result.rps / baselineRps, target: scenario.target, peakRssMiB: result.peakRssMiB })
   }
+  return rows
+}
+
+/** Of several runs, each row as measured in the run whose ratio (else throughput) is the median. */
+function medianRows<T extends { name: string, ratio: number, rps: unknown }> (runs: T[][]): T[] {
+  return runs[0].map((row, i) => {
+    const all = runs.map((run) => run[i]).filter((r) => r?.name === row.name)
+    const key = (r: T) => Number.isFinite(r.ratio) ? r.ratio : typeof r.rps === 'number' ? r.rps : 0
+    return all.sort((a, b) => key(a) - key(b))[Math.floor((all.length - 1) / 2)]
+  })
+}
+
+async function main () {
+  const selected = scenarios.filter((s) => !only || only.test(s.name))
+  const peerRuns: PeerRow[][] = []
+  const rowRuns: Row[][] = []
+  for (let run = 1; run <= runs; run++) {
+    if (runs > 1) log(`run ${run} of ${runs}`)
+    peerRuns.push(process.env.BENCH_PEERS === '0' ? [] : await comparePeers())
+    rowRuns.push(await measureScenarios(selected))
+  }
+  const peers = medianRows(peerRuns)
+  const rows = medianRows(rowRuns)
 
   // Overload: accepted logins keep a bounded p99; the excess is answered at once; nothing times out.
   let overload
@@ -158,15 +186,37 @@ async function main () {
     }
   }
 
+  // Memory under a long run of rejections: resident size sampled every second, compared between the
+  // end of the first 10 s and the end.
+  let soak
+  if (soakSeconds > 0 && (!only || only.test('soak'))) {
+    log(`soak: unknown-client rejections for ${soakSeconds}s, RSS sampled every second`)
+    const server = await startTollgate(benchDocument, BENCH_ENV)
+    const samples: number[] = []
+    const sampler = setInterval(() => { samples.push(currentRssMiB(server.pid)) }, 1000)
+    try {
+      await load({ url: server.url + '/oauth/ro', body: roLogin({ client_id: 'nobody' }), connections: 50, seconds: soakSeconds, warmupSeconds: 0, expectedStatus: 403 })
+    } finally {
+      clearInterval(sampler)
+      await server.stop()
+    }
+    const settled = samples[Math.min(9, samples.length - 1)]
+    const last = samples[samples.length - 1]
+    soak = { seconds: soakSeconds, rssAt10sMiB: settled, rssAtEndMiB: last, maxRssMiB: Math.max(...samples), drift: (last - settled) / settled, target: 'max <= 200 MiB, end within 10% of 10 s' }
+  }
+
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}` }
-  const report = { date: new Date().toISOString(), machine, seconds, warmupSeconds, peers, rows, overload, timing }
+  const report = { date: new Date().toISOString(), machine, seconds, warmupSeconds, runs, command: benchCommand(), peers, rows, overload, timing, soak }
   const md = [
-    `Run ${report.date} on ${machine.cpus} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}; ${warmupSeconds}s warm-up + ${seconds}s per scenario; load generator on the same machine.`,
+    `Run ${report.date} on ${machine.cpus} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}; ${warmupSeconds}s warm-up + ${seconds}s per scenario; ${runs > 1 ? `median of ${runs} runs; ` : ''}load generator on the same machine.`,
+    '',
+    `Command: \`${report.command}\``,
     '',
     ...(peers.length > 0 ? ['Side by side (form bodies to /oauth/token; each server alone in its own process; ratio to the faster peer):', '', peerTable(peers), '', 'Against baselines measured in the same run:', ''] : []),
     table(rows),
     '',
     overload ? `Overload (${overload.connections} concurrent logins): ${fmt(overload.acceptedPerSecond, 0)} accepted/s, accepted p50 ${fmt(overload.acceptedP50, 0)} ms, p99 ${fmt(overload.acceptedP99, 0)} ms; ${fmt(overload.share503 * 100, 1)}% answered 503; statuses ${JSON.stringify(overload.statuses)}; ${overload.timeouts} timeouts (target: ${overload.target}).` : '',
+    soak ? `Memory (${soak.seconds}s of unknown-client rejections, 50 connections): RSS ${fmt(soak.rssAt10sMiB, 0)} MiB at 10 s, ${fmt(soak.rssAtEndMiB, 0)} MiB at the end (${fmt(100 * soak.drift, 1)}%), max ${fmt(soak.maxRssMiB, 0)} MiB (target: ${soak.target}; ${soak.maxRssMiB <= 200 && Math.abs(soak.drift) <= 0.1 ? 'met' : 'not met'}).` : '',
     timing ? `Timing (one connection): wrong password p50 ${fmt(timing.wrongPasswordP50)} ms, unknown user p50 ${fmt(timing.unknownUserP50)} ms, ratio ${fmt(timing.ratio, 2)} (target: ${timing.target}).` : '',
   ].join('\n')
   const dir = path.join(import.meta.dirname, '..', '..', 'bench', 'results')
