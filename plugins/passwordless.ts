@@ -14,14 +14,15 @@ import { channelOf, loginField } from '../src/passwordless/channel.js'
 import { readStartFields, readStartTarget, requestLanguage } from '../src/passwordless/start-request.js'
 import { PasswordlessStartResponse, PasswordlessVerifyBody } from '../schemas/passwordless.js'
 import { credentialRoute } from './token-pipeline.js'
+import { counterStoreOptions } from './shared-rate-limit-store.js'
 
 const passwordless: FastifyPluginAsyncTypebox = async (app) => {
-  const { config, passwordless: { starter } } = app.tollgate
+  const { store, config, passwordless: { starter } } = app.tollgate
   const limits = config.passwordless
   const timeWindow = limits.startLimitWindowSeconds * 1000
   const rateLimited = (headers: Record<string, string> = {}) => oauthError('passwordless_rate_limited', {}, { headers })
 
-  await app.register(rateLimit, { global: false, errorResponseBuilder: () => rateLimited() })
+  await app.register(rateLimit, { global: false, ...counterStoreOptions(store, 'passwordless|'), errorResponseBuilder: () => rateLimited() })
 
   // The second limit needs the normalised phone number or email, known only inside the handler.
   const recipientKeys = new WeakMap<FastifyRequest, string>()

@@ -13,6 +13,7 @@ import { createServices } from './services.js'
 import type { Store } from './store/port.js'
 import { RedisAttackState } from './store/redis-attack-state.js'
 import { connectRedis } from './store/redis.js'
+import { withMemoryLayers } from './store/memory-layers.js'
 import { openSqliteStore } from './store/sqlite.js'
 import accountLimits from '../plugins/account-limits.js'
 import { clientErrorHandler, frameworkErrors, refuseExpectation, SECURITY_HEADERS } from '../plugins/client-errors.js'
@@ -57,10 +58,10 @@ export async function buildApp (options: AppOptions) {
     ? openBreachedPasswords(config.attackProtection.breachedPasswords.file)
     : undefined
   let redis: Redis | undefined
-  let store: Store
+  let durable: Store
   try {
     redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined
-    store = options.store ?? await openSqliteStore(config.dataDir)
+    durable = options.store ?? await openSqliteStore(config.dataDir)
   } catch (err) {
     breachedPasswords?.close()
     redis?.disconnect()
@@ -98,11 +99,17 @@ export async function buildApp (options: AppOptions) {
   app.server.maxConnections = server.maxConnections
   app.server.on('checkExpectation', refuseExpectation)
 
+  // Configuration from memory, audit events in batches (src/store/memory-layers.ts).
+  const store = withMemoryLayers(durable, {
+    configMaxAgeMs: config.configMaxAgeMs,
+    audit: { ...config.audit, onError: (err) => { app.log.error({ err }, 'audit events not written') } },
+  })
+
   // ioredis reconnects by itself; its errors are worth a line in the log, not an unhandled event.
   redis?.on('error', (err: Error) => { app.log.warn({ err: { message: err.message } }, 'redis connection error') })
   const attackState = redis ? new RedisAttackState(redis, config.redisKeyPrefix) : store
   app.decorate('tollgate', createServices(config, store, hasher, { attackState, breachedPasswords, now: options.now }))
-  if (!options.store) app.addHook('onClose', async () => { await store.close() })
+  app.addHook('onClose', async () => { await (options.store ? store.stopLayers() : store.close()) })
   app.addHook('onClose', async () => {
     breachedPasswords?.close()
     await redis?.quit()

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // The `tollgate` command: serve, apply, schema, outbox, keys, users, ips, logs. Everything it prints
 // goes through `out` and `fail`.
+import cluster from 'node:cluster'
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { CommandError, keysCommand, keysUsage } from './cli-keys.js'
+import { startWorkers } from './cluster.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { formatOutboxMessage } from './passwordless/outbox-format.js'
 import { applyDocument, ProvisioningError } from './provisioning/apply.js'
@@ -83,16 +85,21 @@ async function outbox (args: string[]) {
 
 async function serve (demo: boolean) {
   const config = loadConfig()
-  if (demo) {
-    const store = await openSqliteStore(config.dataDir)
-    try {
-      await applyDocument(store, createArgon2Hasher(config.argon2), demoDocument, { keyOverlapSeconds: keyOverlapSeconds(config) })
-    } finally {
-      await store.close()
-    }
+  // A worker of several: the main process has migrated the store and applied the demo data.
+  if (cluster.isWorker) {
+    await startServer(config)
+    return
   }
-  const app = await startServer(config)
-  const port = (app.server.address() as { port: number }).port
+  // Opening migrates: done once here, before any worker opens the store.
+  const store = await openSqliteStore(config.dataDir)
+  try {
+    if (demo) await applyDocument(store, createArgon2Hasher(config.argon2), demoDocument, { keyOverlapSeconds: keyOverlapSeconds(config) })
+  } finally {
+    await store.close()
+  }
+  const port = config.workers > 1
+    ? await startWorkers(config, out)
+    : ((await startServer(config)).server.address() as { port: number }).port
   out(`Tollgate is listening on ${config.tls ? 'https' : 'http'}://${config.host}:${port} (data in ${config.dataDir})`)
   if (demo) out(`Log the demo user in:\n  ${demoLoginCommand(`http://localhost:${port}`)}`)
 }

@@ -139,6 +139,15 @@ export const ConfigSchema = Type.Object({
     /** Addresses never rate limited (e.g. your own backend). */
     allowList: Type.Array(Type.String({ minLength: 1 })),
   }),
+  /** Worker processes serving one port (node:cluster); 1 serves from the main process. */
+  workers: Type.Integer({ minimum: 1, maximum: 64 }),
+  /** How old the last read of the configuration version may be when a request reads configuration. */
+  configMaxAgeMs: Type.Integer({ minimum: 0, maximum: 1000 }),
+  /** Audit events are written in batches: at least every `flushMs`, and at most `maxEvents` held. */
+  audit: Type.Object({
+    flushMs: Type.Integer({ minimum: 10, maximum: 5000 }),
+    maxEvents: Type.Integer({ minimum: 1, maximum: 100000 }),
+  }),
   loadShedding: Type.Object({
     /** Password hashes computed at once; the rest wait. */
     hashConcurrency: Type.Integer({ minimum: 1 }),
@@ -220,6 +229,9 @@ export const defaults: Config = {
     accountRoutes: ['/oauth/ro', '/oauth/token', '/passwordless/verify'],
     allowList: [],
   },
+  workers: os.availableParallelism(),
+  configMaxAgeMs: 250,
+  audit: { flushMs: 200, maxEvents: 1000 },
   // A few hashes per core may wait (about 4 x 23 ms here); more would only grow the queue's latency.
   loadShedding: {
     hashConcurrency: os.availableParallelism(),
@@ -306,6 +318,10 @@ const variables: Array<[string, (c: any, v: string) => void]> = [
   ['TOLLGATE_ACCOUNT_RATE_LIMIT_WINDOW_SECONDS', (c, v) => { c.rateLimits.perAccount.windowSeconds = v }],
   ['TOLLGATE_ACCOUNT_RATE_LIMIT_ROUTES', (c, v) => { c.rateLimits.accountRoutes = list(v) }],
   ['TOLLGATE_RATE_LIMIT_ALLOW_LIST', (c, v) => { c.rateLimits.allowList = list(v) }],
+  ['TOLLGATE_WORKERS', (c, v) => { c.workers = v }],
+  ['TOLLGATE_CONFIG_MAX_AGE_MS', (c, v) => { c.configMaxAgeMs = v }],
+  ['TOLLGATE_AUDIT_FLUSH_MS', (c, v) => { c.audit.flushMs = v }],
+  ['TOLLGATE_AUDIT_MAX_EVENTS', (c, v) => { c.audit.maxEvents = v }],
   ['TOLLGATE_HASH_CONCURRENCY', (c, v) => { c.loadShedding.hashConcurrency = v }],
   ['TOLLGATE_HASH_QUEUE', (c, v) => { c.loadShedding.hashQueue = v }],
   ['TOLLGATE_BUSY_RETRY_AFTER_SECONDS', (c, v) => { c.loadShedding.retryAfterSeconds = v }],

@@ -188,7 +188,11 @@ export class OAuthError extends Error {
   constructor (key: ErrorKey, params: Record<string, string> = {}, options: { headers?: Record<string, string>, cause?: unknown } = {}) {
     const { status, error, description } = catalog[key]
     const text = typeof description === 'function' ? description(params) : description
+    // A documented refusal needs no stack trace, and capturing one was a visible share of a rejected request.
+    const stackTraceLimit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(text, { cause: options.cause })
+    Error.stackTraceLimit = stackTraceLimit
     this.name = 'OAuthError'
     this.key = key
     this.statusCode = status

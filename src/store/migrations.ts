@@ -243,6 +243,23 @@ migrations['0008_signing_key_sequence'] = {
   },
 }
 
+migrations['0009_config_version'] = {
+  async up (db: Kysely<any>) {
+    // One row: bumped by every configuration write, read by each process holding configuration in memory.
+    await db.schema.createTable('config_version')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .execute()
+    await db.insertInto('config_version').values({ id: 1, version: 0 }).execute()
+    // Request counters shared by the processes of one server (rate limits without Redis).
+    await db.schema.createTable('request_counters')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('count', 'integer', (c) => c.notNull())
+      .addColumn('reset_at', 'integer', (c) => c.notNull())
+      .execute()
+  },
+}
+
 const provider: MigrationProvider = { getMigrations: async () => migrations }
 
 /** Brings the database up to the latest schema; throws with the failing migration's error. */

@@ -328,6 +328,28 @@ export interface ProvisioningStore extends TenantDirectory, ClientDirectory, Con
   hostsOfOtherTenants (tenantId: string, hosts: string[]): Promise<string[]>
   upsertResourceServer (api: ResourceServer): Promise<void>
   upsertClientGrant (grant: ClientGrant): Promise<void>
+  /** Deletes a client (its client grants go with it); false when there was none. */
+  deleteClient (tenantId: string, clientId: string): Promise<boolean>
+  deleteClientGrant (tenantId: string, clientId: string, audience: string): Promise<boolean>
+}
+
+/**
+ * What an in-memory snapshot of configuration reads (src/store/config-snapshot.ts): a version that
+ * every configuration write bumps in its own transaction, and everything of a tenant at once.
+ */
+export interface ConfigSource {
+  /** Changes whenever configuration changes, whichever process sharing the store changed it. */
+  configVersion (): Promise<number>
+  /** Configuration changes committed through this store object: seen without asking the database. */
+  localConfigChanges (): number
+  allTenants (): Promise<Tenant[]>
+  allTenantHosts (): Promise<Array<{ host: string, tenantId: string }>>
+  allConnectionNames (): Promise<Array<{ tenantId: string, name: string }>>
+  clientsOfTenant (tenantId: string): Promise<Client[]>
+  connectionsOfTenant (tenantId: string): Promise<Connection[]>
+  resourceServersOfTenant (tenantId: string): Promise<ResourceServer[]>
+  clientGrantsOfTenant (tenantId: string): Promise<ClientGrant[]>
+  allSigningKeys (tenantId: string): Promise<SigningKey[]>
 }
 
 /**
@@ -380,6 +402,13 @@ export interface AttackStateStore {
   clearIp (tenantId: string, ip: string, now: number): Promise<boolean>
 }
 
+/** Fixed-window request counters shared by every process using the store (rate limits without Redis). */
+export interface RequestCounterStore {
+  /** Counts one request for `key`, atomically; a window starts at the first request after the last ended. */
+  countRequest (key: string, windowMs: number, now: number): Promise<{ count: number, resetAt: number }>
+  deleteExpiredRequestCounters (now: number): Promise<void>
+}
+
 export type AuditEventType = 'failed_login' | 'block' | 'unblock' | 'throttle' | 'unthrottle'
 
 /** One entry of the audit log. Never carries a password. */
@@ -406,12 +435,14 @@ export interface AuditQuery {
 
 export interface AuditLog {
   recordEvent (event: AuditEvent): Promise<void>
+  /** Writes several events at once. */
+  recordEvents (events: AuditEvent[]): Promise<void>
   /** The latest events first. */
   events (query: AuditQuery): Promise<AuditEvent[]>
 }
 
 export interface Store extends ProvisioningStore, RefreshTokenStore, LoginSessionStore, PasswordlessCodeStore, OutboxStore, AttackStateStore, AuditLog,
-  ReplayStore, SignupStore, WebOriginDirectory {
+  ReplayStore, SignupStore, WebOriginDirectory, ConfigSource, RequestCounterStore {
   transaction<T> (work: (store: ProvisioningStore) => Promise<T>): Promise<T>
   close (): Promise<void>
 }

@@ -216,6 +216,18 @@ export interface AuditEventTable {
   created_at: number
 }
 
+export interface ConfigVersionTable {
+  id: number
+  version: number
+}
+
+/** A fixed-window request counter (key: limiter and client), epoch milliseconds. */
+export interface RequestCounterTable {
+  key: string
+  count: number
+  reset_at: number
+}
+
 export interface Database {
   tenants: TenantTable
   tenant_hosts: TenantHostTable
@@ -233,6 +245,8 @@ export interface Database {
   resource_servers: ResourceServerTable
   client_grants: ClientGrantTable
   login_sessions: LoginSessionTable
+  config_version: ConfigVersionTable
+  request_counters: RequestCounterTable
 }
 
 export type TenantRow = Selectable<TenantTable>

@@ -106,10 +106,70 @@ export class SqlStore implements Store {
   constructor (
     private readonly db: Kysely<Database>,
     private readonly onClose: () => Promise<void> = async () => { await db.destroy() },
+    /** Configuration changes made through this store (and its transactions), counted after they commit. */
+    private readonly changes = { configuration: 0 },
   ) {}
 
   async transaction<T> (work: (store: ProvisioningStore) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new SqlStore(trx, async () => {})))
+    try {
+      return await this.db.transaction().execute((trx) => work(new SqlStore(trx, async () => {}, this.changes)))
+    } finally {
+      this.changes.configuration++
+    }
+  }
+
+  // Configuration version: every write to tenants, hosts, connections, clients, APIs, client grants
+  // or signing keys bumps it in the same transaction, so a process reading configuration from memory
+  // (config-snapshot.ts) learns of the change by reading one number, whichever process made it.
+
+  async configVersion (): Promise<number> {
+    const row = await this.db.selectFrom('config_version').select('version').where('id', '=', 1).executeTakeFirst()
+    return Number(row?.version ?? 0)
+  }
+
+  localConfigChanges (): number { return this.changes.configuration }
+
+  /** Runs a configuration write and bumps the version in the same transaction (its own, unless in one). */
+  private async configWrite<T> (work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    const writeAndBump = async (db: Kysely<Database>) => {
+      const result = await work(db)
+      await db.updateTable('config_version').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', 1).execute()
+      return result
+    }
+    if (this.db.isTransaction) return writeAndBump(this.db)
+    try {
+      return await this.db.transaction().execute(writeAndBump)
+    } finally {
+      this.changes.configuration++
+    }
+  }
+
+  // What a configuration snapshot loads: everything of one tenant at once.
+
+  async allTenantHosts (): Promise<Array<{ host: string, tenantId: string }>> {
+    const rows = await this.db.selectFrom('tenant_hosts').selectAll().execute()
+    return rows.map((r) => ({ host: r.host, tenantId: r.tenant_id }))
+  }
+
+  async allConnectionNames (): Promise<Array<{ tenantId: string, name: string }>> {
+    const rows = await this.db.selectFrom('connections').select(['tenant_id', 'name']).execute()
+    return rows.map((r) => ({ tenantId: r.tenant_id, name: r.name }))
+  }
+
+  async clientsOfTenant (tenantId: string): Promise<Client[]> {
+    return (await this.db.selectFrom('clients').selectAll().where('tenant_id', '=', tenantId).execute()).map(toClient)
+  }
+
+  async connectionsOfTenant (tenantId: string): Promise<Connection[]> {
+    return (await this.db.selectFrom('connections').selectAll().where('tenant_id', '=', tenantId).execute()).map(toConnection)
+  }
+
+  async resourceServersOfTenant (tenantId: string): Promise<ResourceServer[]> {
+    return (await this.db.selectFrom('resource_servers').selectAll().where('tenant_id', '=', tenantId).execute()).map(toResourceServer)
+  }
+
+  async clientGrantsOfTenant (tenantId: string): Promise<ClientGrant[]> {
+    return (await this.db.selectFrom('client_grants').selectAll().where('tenant_id', '=', tenantId).execute()).map(toClientGrant)
   }
 
   async close (): Promise<void> { await this.onClose() }
@@ -138,22 +198,24 @@ export class SqlStore implements Store {
   }
 
   async upsertTenant (tenant: Tenant, hosts: string[]): Promise<void> {
-    const values = {
-      id: tenant.id, name: tenant.name, is_default: tenant.isDefault ? 1 : 0, public_url: tenant.publicUrl,
-      signing_alg: tenant.signingAlg, default_connection: tenant.defaultConnection, created_at: Math.floor(Date.now() / 1000),
-      attack_protection: JSON.stringify(tenant.attackProtection ?? {}),
-    }
-    const { created_at: _, id: __, ...changes } = values
-    await this.db.insertInto('tenants').values(values)
-      .onConflict((oc) => oc.column('id').doUpdateSet(changes)).execute()
-    if (tenant.isDefault) {
-      await this.db.updateTable('tenants').set({ is_default: 0 }).where('id', '!=', tenant.id).execute()
-    }
-    await this.db.deleteFrom('tenant_hosts').where('tenant_id', '=', tenant.id).execute()
-    if (hosts.length > 0) {
-      await this.db.insertInto('tenant_hosts')
-        .values(hosts.map((host) => ({ host: host.toLowerCase(), tenant_id: tenant.id }))).execute()
-    }
+    return this.configWrite(async (db) => {
+      const values = {
+        id: tenant.id, name: tenant.name, is_default: tenant.isDefault ? 1 : 0, public_url: tenant.publicUrl,
+        signing_alg: tenant.signingAlg, default_connection: tenant.defaultConnection, created_at: Math.floor(Date.now() / 1000),
+        attack_protection: JSON.stringify(tenant.attackProtection ?? {}),
+      }
+      const { created_at: _, id: __, ...changes } = values
+      await db.insertInto('tenants').values(values)
+        .onConflict((oc) => oc.column('id').doUpdateSet(changes)).execute()
+      if (tenant.isDefault) {
+        await db.updateTable('tenants').set({ is_default: 0 }).where('id', '!=', tenant.id).execute()
+      }
+      await db.deleteFrom('tenant_hosts').where('tenant_id', '=', tenant.id).execute()
+      if (hosts.length > 0) {
+        await db.insertInto('tenant_hosts')
+          .values(hosts.map((host) => ({ host: host.toLowerCase(), tenant_id: tenant.id }))).execute()
+      }
+    })
   }
 
   async hostsOfTenant (tenantId: string): Promise<string[]> {
@@ -183,12 +245,14 @@ export class SqlStore implements Store {
   }
 
   async upsertConnection (c: Connection): Promise<void> {
-    const changes = {
-      strategy: c.strategy, enabled_clients: JSON.stringify(c.enabledClients), options: JSON.stringify(c.options),
-    }
-    await this.db.insertInto('connections')
-      .values({ id: c.id, tenant_id: c.tenantId, name: c.name, created_at: Math.floor(Date.now() / 1000), ...changes })
-      .onConflict((oc) => oc.column('id').doUpdateSet(changes)).execute()
+    return this.configWrite(async (db) => {
+      const changes = {
+        strategy: c.strategy, enabled_clients: JSON.stringify(c.enabledClients), options: JSON.stringify(c.options),
+      }
+      await db.insertInto('connections')
+        .values({ id: c.id, tenant_id: c.tenantId, name: c.name, created_at: Math.floor(Date.now() / 1000), ...changes })
+        .onConflict((oc) => oc.column('id').doUpdateSet(changes)).execute()
+    })
   }
 
   // Clients
@@ -200,16 +264,25 @@ export class SqlStore implements Store {
   }
 
   async upsertClient (c: Client): Promise<void> {
-    const changes = {
-      name: c.name, type: c.type, grant_types: JSON.stringify(c.grantTypes), web_origins: JSON.stringify(c.webOrigins),
-      secret_hash: c.secretHash, auth_methods: JSON.stringify(c.authMethods), require_email_verified: c.requireEmailVerified ? 1 : 0,
-      callbacks: JSON.stringify(c.callbacks),
-      jwks: c.jwks ? JSON.stringify(c.jwks) : null, jwks_uri: c.jwksUri ?? null,
-      token_endpoint_ip_header_trusted: c.trustForwardedIp ? 1 : 0,
-    }
-    await this.db.insertInto('clients')
-      .values({ client_id: c.clientId, tenant_id: c.tenantId, created_at: Math.floor(Date.now() / 1000), ...changes })
-      .onConflict((oc) => oc.column('client_id').doUpdateSet(changes)).execute()
+    return this.configWrite(async (db) => {
+      const changes = {
+        name: c.name, type: c.type, grant_types: JSON.stringify(c.grantTypes), web_origins: JSON.stringify(c.webOrigins),
+        secret_hash: c.secretHash, auth_methods: JSON.stringify(c.authMethods), require_email_verified: c.requireEmailVerified ? 1 : 0,
+        callbacks: JSON.stringify(c.callbacks),
+        jwks: c.jwks ? JSON.stringify(c.jwks) : null, jwks_uri: c.jwksUri ?? null,
+          token_endpoint_ip_header_trusted: c.trustForwardedIp ? 1 : 0,
+      }
+      await db.insertInto('clients')
+        .values({ client_id: c.clientId, tenant_id: c.tenantId, created_at: Math.floor(Date.now() / 1000), ...changes })
+        .onConflict((oc) => oc.column('client_id').doUpdateSet(changes)).execute()
+    })
+  }
+
+  async deleteClient (tenantId: string, clientId: string): Promise<boolean> {
+    return this.configWrite(async (db) => {
+      const result = await db.deleteFrom('clients').where('tenant_id', '=', tenantId).where('client_id', '=', clientId).executeTakeFirst()
+      return Number(result.numDeletedRows) === 1
+    })
   }
 
   async tenantIdOfClient (clientId: string): Promise<string | undefined> {
@@ -265,25 +338,31 @@ export class SqlStore implements Store {
   }
 
   async insertSigningKey (key: SigningKey): Promise<void> {
-    await this.db.insertInto('signing_keys').values({
-      kid: key.kid, tenant_id: key.tenantId, alg: key.alg, private_pem: key.privatePem,
-      public_jwk: JSON.stringify(key.publicJwk), status: key.status, created_at: key.createdAt,
-      retire_after: key.retireAfter ?? null,
-      seq: (eb) => eb.selectFrom('signing_keys').select(sql<number>`COALESCE(MAX(seq), 0) + 1`.as('next')),
-    }).execute()
+    return this.configWrite(async (db) => {
+      await db.insertInto('signing_keys').values({
+        kid: key.kid, tenant_id: key.tenantId, alg: key.alg, private_pem: key.privatePem,
+        public_jwk: JSON.stringify(key.publicJwk), status: key.status, created_at: key.createdAt,
+        retire_after: key.retireAfter ?? null,
+        seq: (eb) => eb.selectFrom('signing_keys').select(sql<number>`COALESCE(MAX(seq), 0) + 1`.as('next')),
+      }).execute()
+    })
   }
 
   async retireCurrentSigningKeys (tenantId: string, retireAfter: number): Promise<void> {
-    await this.db.updateTable('signing_keys').set({ status: 'previous', retire_after: retireAfter })
-      .where('tenant_id', '=', tenantId).where('status', '=', 'current').execute()
+    return this.configWrite(async (db) => {
+      await db.updateTable('signing_keys').set({ status: 'previous', retire_after: retireAfter })
+        .where('tenant_id', '=', tenantId).where('status', '=', 'current').execute()
+    })
   }
 
   async deleteRetiredSigningKeys (tenantId: string, now: number): Promise<string[]> {
-    const rows = await this.db.selectFrom('signing_keys').select('kid').where('tenant_id', '=', tenantId)
-      .where('status', '=', 'previous').where('retire_after', '<=', now).execute()
-    const kids = rows.map((r) => r.kid)
-    if (kids.length > 0) await this.db.deleteFrom('signing_keys').where('kid', 'in', kids).execute()
-    return kids
+    return this.configWrite(async (db) => {
+      const rows = await db.selectFrom('signing_keys').select('kid').where('tenant_id', '=', tenantId)
+        .where('status', '=', 'previous').where('retire_after', '<=', now).execute()
+      const kids = rows.map((r) => r.kid)
+      if (kids.length > 0) await db.deleteFrom('signing_keys').where('kid', 'in', kids).execute()
+      return kids
+    })
   }
 
   // One-time values (assertion jtis). The primary key decides atomically: the insert wins, or it
@@ -413,13 +492,35 @@ export class SqlStore implements Store {
     return rows.some((r) => Number(r.tat) > now)
   }
 
+  // Request counters (rate limits shared by the processes of one server)
+
+  async countRequest (key: string, windowMs: number, now: number): Promise<{ count: number, resetAt: number }> {
+    const row = await this.db.insertInto('request_counters').values({ key, count: 1, reset_at: now + windowMs })
+      .onConflict((oc) => oc.column('key').doUpdateSet({
+        count: sql<number>`CASE WHEN request_counters.reset_at > ${now} THEN request_counters.count + 1 ELSE 1 END`,
+        reset_at: sql<number>`CASE WHEN request_counters.reset_at > ${now} THEN request_counters.reset_at ELSE excluded.reset_at END`,
+      }))
+      .returning(['count', 'reset_at']).executeTakeFirstOrThrow()
+    return { count: Number(row.count), resetAt: Number(row.reset_at) }
+  }
+
+  async deleteExpiredRequestCounters (now: number): Promise<void> {
+    await this.db.deleteFrom('request_counters').where('reset_at', '<=', now).execute()
+  }
+
   // Audit log
 
   async recordEvent (e: AuditEvent): Promise<void> {
-    await this.db.insertInto('audit_events').values({
+    await this.recordEvents([e])
+  }
+
+  /** Writes a batch of events in one statement. */
+  async recordEvents (events: AuditEvent[]): Promise<void> {
+    if (events.length === 0) return
+    await this.db.insertInto('audit_events').values(events.map((e) => ({
       id: eventId(e.createdAt), type: e.type, tenant_id: e.tenantId, client_id: e.clientId, connection: e.connection,
       user_id: e.userId, login: e.login, ip: e.ip, detail: e.detail, created_at: e.createdAt,
-    }).execute()
+    }))).execute()
   }
 
   async events (query: AuditQuery): Promise<AuditEvent[]> {
@@ -498,23 +599,35 @@ export class SqlStore implements Store {
   }
 
   async upsertResourceServer (api: ResourceServer): Promise<void> {
-    const changes = {
-      name: api.name, scopes: JSON.stringify(api.scopes), token_lifetime: api.tokenLifetime,
-      allow_offline_access: api.allowOfflineAccess ? 1 : 0,
-    }
-    await this.db.insertInto('resource_servers')
-      .values({ id: api.id, tenant_id: api.tenantId, identifier: api.identifier, created_at: Math.floor(Date.now() / 1000), ...changes })
-      .onConflict((oc) => oc.column('id').doUpdateSet(changes)).execute()
+    return this.configWrite(async (db) => {
+      const changes = {
+        name: api.name, scopes: JSON.stringify(api.scopes), token_lifetime: api.tokenLifetime,
+        allow_offline_access: api.allowOfflineAccess ? 1 : 0,
+      }
+      await db.insertInto('resource_servers')
+        .values({ id: api.id, tenant_id: api.tenantId, identifier: api.identifier, created_at: Math.floor(Date.now() / 1000), ...changes })
+        .onConflict((oc) => oc.column('id').doUpdateSet(changes)).execute()
+    })
   }
 
   async upsertClientGrant (grant: ClientGrant): Promise<void> {
-    const changes = { scopes: JSON.stringify(grant.scopes), act_for_users: grant.actForUsers ? 1 : 0 }
-    await this.db.insertInto('client_grants')
-      .values({
-        id: `${grant.clientId} ${grant.audience}`, tenant_id: grant.tenantId, client_id: grant.clientId,
-        audience: grant.audience, created_at: Math.floor(Date.now() / 1000), ...changes,
-      })
-      .onConflict((oc) => oc.columns(['client_id', 'audience']).doUpdateSet(changes)).execute()
+    return this.configWrite(async (db) => {
+      const changes = { scopes: JSON.stringify(grant.scopes), act_for_users: grant.actForUsers ? 1 : 0 }
+      await db.insertInto('client_grants')
+        .values({
+          id: `${grant.clientId} ${grant.audience}`, tenant_id: grant.tenantId, client_id: grant.clientId,
+          audience: grant.audience, created_at: Math.floor(Date.now() / 1000), ...changes,
+        })
+        .onConflict((oc) => oc.columns(['client_id', 'audience']).doUpdateSet(changes)).execute()
+    })
+  }
+
+  async deleteClientGrant (tenantId: string, clientId: string, audience: string): Promise<boolean> {
+    return this.configWrite(async (db) => {
+      const result = await db.deleteFrom('client_grants')
+        .where('tenant_id', '=', tenantId).where('client_id', '=', clientId).where('audience', '=', audience).executeTakeFirst()
+      return Number(result.numDeletedRows) === 1
+    })
   }
 
   // Web origins (CORS)
