@@ -114,6 +114,23 @@ t.test('the per-account limit counts the connection the grant uses, not a field 
   t.same(third.json(), { error: 'too_many_attempts', error_description: 'Too many login attempts for this account. Try again later.' })
 })
 
+t.test('/passwordless/verify: the limit counts the login field the connection reads', async (t) => {
+  const app = await buildTestApp(t, { document: passwordlessFixture(), config: protection({ rateLimits: { perAccount: { max: 2, windowSeconds: 60 } } }) })
+  // An sms connection reads phone_number; an email field beside it names no other account.
+  const attempt = (email: string) => app.inject({
+    method: 'POST',
+    url: '/passwordless/verify',
+    remoteAddress: '203.0.113.21',
+    headers: { host: 'acme.test' },
+    payload: { client_id: 'app', connection: 'sms', phone_number: PHONE, email, verification_code: '000000' },
+  })
+  t.equal((await attempt('a@acme.test')).statusCode, 401)
+  t.equal((await attempt('b@acme.test')).statusCode, 401)
+  const third = await attempt('c@acme.test')
+  t.equal(third.statusCode, 429)
+  t.same(third.json(), { error: 'too_many_attempts', error_description: 'Too many login attempts for this account. Try again later.' })
+})
+
 t.test('a blocked user is told so only after the right password', async (t) => {
   const hasher = countingHasher()
   const app = await buildTestApp(t, { hasher })

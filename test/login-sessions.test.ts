@@ -83,6 +83,10 @@ t.test('nothing outlives the session\'s absolute end', async (t) => {
   const hash = createHash('sha256').update(continued.json().refresh_token).digest('hex')
   const [issued] = rows('SELECT expires_at FROM refresh_tokens WHERE token_hash = ?', hash)
   t.ok(issued.expires_at <= end, 'the new refresh token ends when the session does')
+  const claims = decodeClaims(continued.json().id_token)
+  t.ok(claims.exp <= end, 'so does the id_token')
+  t.ok(decodeClaims(continued.json().access_token).exp <= end, 'and the access token')
+  t.ok(continued.json().expires_in <= 100, 'expires_in says so')
 
   sql('UPDATE login_sessions SET expires_at = ? WHERE id = ?', Math.floor(Date.now() / 1000), sid)
   refused(t, await exchange(session.id_token), invalidIdToken, 'past the absolute end')

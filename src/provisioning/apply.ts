@@ -139,6 +139,11 @@ function checkApis (tenant: ProvisioningDocument['tenants'][number], t: number):
     if (client.grant_types.includes('client_credentials') && methods.includes('none')) {
       throw new ProvisioningError(`/tenants/${t}/clients/${c}/grant_types`, 'client_credentials needs a client that authenticates (a secret or private_key_jwt)')
     }
+    // A client_id alone proves nothing: anyone could name the user's IP with it.
+    if (client.token_endpoint_ip_header_trusted && methods.includes('none')) {
+      throw new ProvisioningError(`/tenants/${t}/clients/${c}/token_endpoint_ip_header_trusted`,
+        'only a client that authenticates (a secret or private_key_jwt) may be trusted to forward IPs')
+    }
   })
   const seen = new Set<string>()
   ;(tenant.client_grants ?? []).forEach((grant, g) => {

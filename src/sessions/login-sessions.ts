@@ -13,6 +13,8 @@ export const passwordFingerprint = (user: User): string => user.passwordHash ? s
 const epoch = () => Math.floor(Date.now() / 1000)
 
 export class LoginSessions {
+  private lastPrune = 0
+
   constructor (
     private readonly store: LoginSessionStore & RefreshTokenStore,
     /** Seconds from login to the session's absolute end (the refresh token lifetime). */
@@ -32,6 +34,11 @@ export class LoginSessions {
       endedAt: null,
     }
     await this.store.insertLoginSession(session)
+    // Sessions past their end are forgotten, at most once a minute.
+    if (now - this.lastPrune >= 60) {
+      this.lastPrune = now
+      await this.store.deleteExpiredLoginSessions(now)
+    }
     return session
   }
 

@@ -228,6 +228,7 @@ migrations['0007_login_sessions'] = {
       .addColumn('ended_at', 'integer')
       .execute()
     await db.schema.createIndex('login_sessions_by_user').on('login_sessions').columns(['tenant_id', 'user_id']).execute()
+    await db.schema.createIndex('login_sessions_by_expiry').on('login_sessions').column('expires_at').execute()
     await db.schema.alterTable('refresh_tokens').addColumn('session_id', 'text').execute()
     await db.schema.createIndex('refresh_tokens_by_session').on('refresh_tokens').column('session_id').execute()
   },

@@ -192,6 +192,8 @@ export interface LoginSessionStore {
   endLoginSession (id: string, now: number): Promise<boolean>
   /** Ends every live session of a user (and revokes their refresh tokens); returns how many. */
   endLoginSessionsOfUser (tenantId: string, userId: string, now: number): Promise<number>
+  /** Forgets sessions past their absolute end (nothing they issued is valid any more). */
+  deleteExpiredLoginSessions (now: number): Promise<void>
 }
 
 export interface TenantDirectory {

@@ -584,6 +584,10 @@ export class SqlStore implements Store {
     return Number(ended.numUpdatedRows)
   }
 
+  async deleteExpiredLoginSessions (now: number): Promise<void> {
+    await this.db.deleteFrom('login_sessions').where('expires_at', '<=', now).execute()
+  }
+
   // APIs (resource servers) and client grants
 
   async resourceServerByIdentifier (tenantId: string, identifier: string): Promise<ResourceServer | undefined> {

@@ -116,9 +116,11 @@ export class TokenMinter {
     const key = await this.currentKey(tenant)
     const iat = now()
     const session = continued ?? await this.sessions.start({ tenant, client, user, now: iat })
+    // Nothing issued for a session outlives it (an exchange near its end gets shorter tokens).
+    const left = session.expiresAt - iat
     const response: TokenResponse = {
-      ...this.signAccessToken(key, api, { issuer, client, subject: user.id, scopes, iat }),
-      id_token: this.signIdToken(key, { issuer, client, user, scopes, iat, sid: session.id }),
+      ...this.signAccessToken(key, api, { issuer, client, subject: user.id, scopes, iat, lifetime: Math.min(api.tokenLifetime, left) }),
+      id_token: this.signIdToken(key, { issuer, client, user, scopes, iat, sid: session.id, lifetime: Math.min(this.lifetimes.idTokenLifetime, left) }),
     }
     if (audience === undefined) delete response.scope
     if (scopes.includes('offline_access') && api.allowOfflineAccess && (device !== undefined || refreshWithoutDevice)) {
@@ -190,15 +192,15 @@ export class TokenMinter {
     return { access_token: token, token_type: 'bearer' as const, expires_in: expiresIn, ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}) }
   }
 
-  private signIdToken (key: SigningKey, { issuer, client, user, scopes, iat, sid }: {
-    issuer: string, client: Client, user: User, scopes: string[], iat: number, sid?: string
+  private signIdToken (key: SigningKey, { issuer, client, user, scopes, iat, sid, lifetime = this.lifetimes.idTokenLifetime }: {
+    issuer: string, client: Client, user: User, scopes: string[], iat: number, sid?: string, lifetime?: number
   }): string {
     return this.signer.sign(key, {
       iss: issuer,
       sub: user.id,
       aud: client.clientId,
       iat,
-      exp: iat + this.lifetimes.idTokenLifetime,
+      exp: iat + lifetime,
       ...(sid === undefined ? {} : { sid }),
       ...userClaims(user, scopes),
     })
