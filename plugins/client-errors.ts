@@ -7,7 +7,7 @@ import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import { oauthError, type ErrorKey } from '../src/errors.js'
 
-/** Headers every answer carries (plugins/security-headers.ts sets them on the others). */
+/** Headers every answer carries (src/app.ts sets them on the answers that go through Fastify). */
 export const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff' }
 
 const keyOf = (code: string | undefined): ErrorKey =>
