@@ -7,7 +7,7 @@ import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import { oauthError, type ErrorKey } from '../src/errors.js'
 
-/** Headers every answer carries (plugins/security-headers.ts sets them on the others). */
+/** Headers every answer carries (src/app.ts sets them on the answers that go through Fastify). */
 export const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff' }
 
 const keyOf = (code: string | undefined): ErrorKey =>
@@ -19,7 +19,9 @@ const keyOf = (code: string | undefined): ErrorKey =>
 export function clientErrorHandler (err: Error & { code?: string }, socket: Socket): void {
   // A reset connection has nobody to answer.
   if (err.code === 'ECONNRESET' || socket.destroyed) return
-  if (socket.writable) {
+  // As Node does: no answer written into the middle of a response already under way.
+  const inProgress = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage
+  if (socket.writable && !inProgress?.headersSent) {
     const { statusCode, body } = oauthError(keyOf(err.code))
     const json = JSON.stringify(body)
     socket.write(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\n` +

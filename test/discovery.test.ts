@@ -82,7 +82,9 @@ t.test('behind a proxy (trustProxy its address): X-Forwarded-Host picks a listed
 
 t.test('Tollgate serves HTTPS itself with the configured certificate and key', async (t) => {
   const tls = makeCertificate(t)
-  const app = await buildTestApp(t, { document: sessionsFixture(), config: { tls } })
+  const document = sessionsFixture()
+  document.tenants[0].hosts.push('localhost')
+  const app = await buildTestApp(t, { document, config: { tls } })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as AddressInfo
   const ca = readFileSync(tls.certFile)

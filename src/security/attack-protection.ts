@@ -9,6 +9,7 @@
 // the reservation back and clears the account's count; an attempt that ends without a verdict (the
 // user store did not answer, the server was busy) gives it back without clearing anything.
 import { normalizeIP } from '@fastify/rate-limit'
+import { LRUCache } from 'lru-cache'
 import type { Config } from '../config.js'
 import { oauthError } from '../errors.js'
 import type {
@@ -75,7 +76,8 @@ export const ipKey = (ip: string): string => normalizeIP(ip, 64)
 
 export class AttackProtection {
   private readonly now: () => number
-  private readonly allowLists = new Map<string, IpMatcher>()
+  /** Matchers of the allow lists in use (configured, so few; bounded all the same). */
+  private readonly allowLists = new LRUCache<string, IpMatcher>({ max: 100 })
 
   constructor (private readonly deps: AttackProtectionDeps) {
     this.now = deps.now ?? Date.now

@@ -37,6 +37,8 @@ interface Match {
  */
 const TENANT_CACHE_MS = 1000
 const DEFAULT_PORTS: Record<string, string> = { http: '80', https: '443' }
+/** A DNS name has at most 253 characters; with a port, a listed host is never longer than this. */
+const MAX_HOST_LENGTH = 260
 
 export class TenantResolver {
   private readonly cache: LRUCache<string, Promise<Match | null>>
@@ -52,7 +54,8 @@ export class TenantResolver {
 
   /** The tenant of `host` (the Host header, lower-cased) and its issuer; undefined when none serves it. */
   async resolve (host: string, localPort: number | undefined): Promise<ResolvedTenant | undefined> {
-    const match = await this.match(host)
+    // A longer Host can be no tenant's: it is looked up as none at all (one cache entry for all of them).
+    const match = await this.match(host.length <= MAX_HOST_LENGTH ? host : '')
     if (!match) return undefined
     return { tenant: match.tenant, issuer: this.issuerOf(match, localPort) }
   }

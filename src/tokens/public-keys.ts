@@ -1,9 +1,9 @@
 // Public keys that verify JWTs Tollgate receives: a client's registered keys (RFC 7523) and the
 // tenant's own signing keys. Each key is pinned to exactly one algorithm, taken from its `alg` or,
 // where the key type allows only one, from its type; a key never verifies anything else.
-import { LRUCache } from 'lru-cache'
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto'
 import type { Algorithm } from 'fast-jwt'
+import { LRUCache } from 'lru-cache'
 
 /** The algorithms a client may sign its assertions with (never `none`, never an HMAC). */
 export const ASSERTION_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const

@@ -15,7 +15,11 @@ export type SdkAnswer = { result: any, error?: undefined } | { result?: undefine
 
 export async function startHttpsTollgateWithSdk (t: Test, document: unknown) {
   const tls = makeCertificate(t)
-  const app = await buildTestApp(t, { document, config: { tls } })
+  // The SDKs call https://localhost:<port>/: the default tenant lists that host, so it serves them.
+  const served = structuredClone(document) as { tenants: Array<{ default?: boolean, hosts: string[] }> }
+  const tenant = served.tenants.find((t) => t.default) ?? served.tenants[0]
+  if (!tenant.hosts.includes('localhost')) tenant.hosts.push('localhost')
+  const app = await buildTestApp(t, { document: served, config: { tls } })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as AddressInfo
 

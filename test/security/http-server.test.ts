@@ -86,3 +86,13 @@ t.test('beyond the drain limit the connection is closed without reading the rest
   ]).catch((err: Error) => ({ status: undefined, ended: err.message }))
   t.not(answer.ended, `no answer within 15000 ms`, 'the server does not wait for the whole upload')
 })
+
+t.test('bytes left over after a request are answered in the catalog\'s shape too', async (t) => {
+  const { port } = await listening(t, {})
+  const answer = await rawRequest(port, ['GET /.well-known/jwks.json HTTP/1.1\r\nHost: acme.test\r\n\r\n\x01\x02 nonsense\r\n\r\n'])
+  // Node may refuse the leftover bytes before the request's own answer is written, as it does by default.
+  const text = `HTTP/1.1 ${answer.status} \r\n${Object.entries(answer.headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${answer.body}`
+  const refusal = text.slice(text.indexOf('HTTP/1.1 400 '))
+  t.match(refusal, /^HTTP\/1\.1 400 /, 'the leftover bytes are refused')
+  t.same(JSON.parse(refusal.slice(refusal.indexOf('\r\n\r\n') + 4)), { error: 'invalid_request', error_description: 'The request is not well-formed HTTP.' })
+})
