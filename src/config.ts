@@ -4,6 +4,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import os from 'node:os'
 import path from 'node:path'
+import { parseEncryptionKey } from './security/encryption.js'
 import { invalidIpEntry } from './security/ip-list.js'
 
 /** A request budget: at most `max` requests per `windowSeconds`. */
@@ -107,6 +108,14 @@ export const ConfigSchema = Type.Object({
     /** Addresses never rate limited (e.g. your own backend). */
     allowList: Type.Array(Type.String({ minLength: 1 })),
   }),
+  /**
+   * The server key sealing secrets at rest (TOTP secrets): 32 random bytes, base64. Required as soon
+   * as a tenant enables MFA. Previous keys only open values sealed before a rotation.
+   */
+  encryption: Type.Object({
+    key: Type.String(),
+    previousKeys: Type.Array(Type.String({ minLength: 1 })),
+  }),
   loadShedding: Type.Object({
     /** Password hashes computed at once; the rest wait. */
     hashConcurrency: Type.Integer({ minimum: 1 }),
@@ -166,6 +175,7 @@ export const defaults: Config = {
     accountRoutes: ['/oauth/ro', '/oauth/token', '/passwordless/verify'],
     allowList: [],
   },
+  encryption: { key: '', previousKeys: [] },
   // A few hashes per core may wait (about 4 x 23 ms here); more would only grow the queue's latency.
   loadShedding: {
     hashConcurrency: os.availableParallelism(),
@@ -239,6 +249,8 @@ const variables: Array<[string, (c: any, v: string) => void]> = [
   ['TOLLGATE_ACCOUNT_RATE_LIMIT_WINDOW_SECONDS', (c, v) => { c.rateLimits.perAccount.windowSeconds = v }],
   ['TOLLGATE_ACCOUNT_RATE_LIMIT_ROUTES', (c, v) => { c.rateLimits.accountRoutes = list(v) }],
   ['TOLLGATE_RATE_LIMIT_ALLOW_LIST', (c, v) => { c.rateLimits.allowList = list(v) }],
+  ['TOLLGATE_ENCRYPTION_KEY', (c, v) => { c.encryption.key = v }],
+  ['TOLLGATE_ENCRYPTION_PREVIOUS_KEYS', (c, v) => { c.encryption.previousKeys = list(v) }],
   ['TOLLGATE_HASH_CONCURRENCY', (c, v) => { c.loadShedding.hashConcurrency = v }],
   ['TOLLGATE_HASH_QUEUE', (c, v) => { c.loadShedding.hashQueue = v }],
   ['TOLLGATE_BUSY_RETRY_AFTER_SECONDS', (c, v) => { c.loadShedding.retryAfterSeconds = v }],
@@ -263,6 +275,9 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, overrides: Par
   for (const [name, entries] of [['/attackProtection/allowList', config.attackProtection.allowList], ['/rateLimits/allowList', config.rateLimits.allowList]] as const) {
     const bad = invalidIpEntry(entries)
     if (bad !== undefined) throw new ConfigError(`invalid setting ${name}: ${bad} is not an address or a CIDR`)
+  }
+  for (const [name, keys] of [['TOLLGATE_ENCRYPTION_KEY', config.encryption.key ? [config.encryption.key] : []], ['TOLLGATE_ENCRYPTION_PREVIOUS_KEYS', config.encryption.previousKeys]] as const) {
+    if (keys.some((k) => !parseEncryptionKey(k))) throw new ConfigError(`invalid setting ${name}: each key is 32 random bytes in base64 (openssl rand -base64 32)`)
   }
   return config
 }

@@ -135,6 +135,33 @@ export const catalog = {
     'This login attempt has been blocked because the password you\'re using was previously disclosed through a data breach (not in this application). Please check your email for more information.'),
   server_busy: entry(503, 'temporarily_unavailable', 'The server is busy. Try again shortly.'),
 
+  // Multi-factor authentication (Auth0's MFA API and its grants on /oauth/token). mfa_required
+  // carries the mfa_token in the body, next to error and error_description.
+  mfa_required: entry(403, 'mfa_required', 'Multifactor authentication required'),
+  mfa_token_invalid: entry(403, 'invalid_grant', 'Malformed mfa_token'),
+  mfa_token_expired: entry(403, 'expired_token', 'mfa_token is expired'),
+  // The MFA API takes the mfa_token as a Bearer token.
+  mfa_bearer_invalid: entry(401, 'invalid_token', 'The mfa_token is invalid or has expired.'),
+  mfa_invalid_otp: entry(403, 'invalid_grant', 'Invalid otp_code.'),
+  mfa_invalid_oob_code: entry(403, 'invalid_grant', 'Invalid oob_code.'),
+  mfa_invalid_binding_code: entry(403, 'invalid_grant', 'Invalid binding_code.'),
+  mfa_invalid_recovery_code: entry(403, 'invalid_grant', 'Invalid recovery_code.'),
+  mfa_not_enrolled: entry(403, 'invalid_grant', (p) => `User is not enrolled with ${p.factor}.`),
+  mfa_authenticator_not_active: entry(403, 'invalid_grant', 'The authenticator is not active: its enrolment was never confirmed with a code.'),
+  // Auth0: a bucket of 10 attempts per user, refilled one per 6 minutes.
+  mfa_too_many_attempts: entry(429, 'too_many_attempts', 'Too many failed MFA attempts. Try again later.'),
+  mfa_already_enrolled: entry(403, 'access_denied', 'User is already enrolled.'),
+  mfa_unsupported_authenticator_type: entry(400, 'invalid_request', 'authenticator_types must be ["otp"] or ["oob"] (with oob_channels ["sms"])'),
+  mfa_factor_disabled: entry(403, 'access_denied', (p) => `The ${p.factor} factor is not enabled for this tenant.`),
+  mfa_invalid_phone_number: entry(400, 'invalid_request', 'phone_number must be in E.164 format (+ and up to 15 digits)'),
+  mfa_unsupported_challenge_type: entry(400, 'unsupported_challenge_type', (p) => `User is not enrolled with an active ${p.type} authenticator.`),
+  mfa_authenticator_not_found: entry(404, 'not_found', 'Authenticator not found.'),
+  mfa_delete_needs_access_token: entry(403, 'access_denied', 'Deleting an authenticator needs an access token for the MFA API with the remove:authenticators scope.'),
+  // /oauth/ro (legacy), as Auth0's mobile SDKs expect it.
+  ro_mfa_required: entry(401, 'a0.mfa_required', 'Multifactor authentication required'),
+  ro_mfa_registration_required: entry(401, 'a0.mfa_registration_required', 'Multifactor authentication required: enrol a factor first'),
+  ro_mfa_invalid_code: entry(401, 'a0.mfa_invalid_code', 'Wrong or expired code.'),
+
   // HTTP level (seeds 000 to 002).
   not_found: entry(404, 'not_found', 'The requested endpoint does not exist.'),
   method_not_allowed: entry(405, 'method_not_allowed', (p) => `The ${p.method} method is not allowed on ${p.path}.`),
@@ -151,6 +178,8 @@ export type ErrorKey = keyof typeof catalog
 export interface ErrorBody {
   error: string
   error_description: string
+  /** Fields some errors carry besides (mfa_required's mfa_token). */
+  [field: string]: string
 }
 
 export class OAuthError extends Error {
@@ -159,18 +188,20 @@ export class OAuthError extends Error {
   readonly body: ErrorBody
   readonly headers: Record<string, string>
 
-  constructor (key: ErrorKey, params: Record<string, string> = {}, options: { headers?: Record<string, string>, cause?: unknown } = {}) {
+  constructor (key: ErrorKey, params: Record<string, string> = {},
+    options: { headers?: Record<string, string>, cause?: unknown, fields?: Record<string, string> } = {}) {
     const { status, error, description } = catalog[key]
     const text = typeof description === 'function' ? description(params) : description
     super(text, { cause: options.cause })
     this.name = 'OAuthError'
     this.key = key
     this.statusCode = status
-    this.body = { error, error_description: text }
+    this.body = { error, error_description: text, ...options.fields }
     this.headers = options.headers ?? {}
   }
 }
 
-export function oauthError (key: ErrorKey, params?: Record<string, string>, options?: { headers?: Record<string, string>, cause?: unknown }): OAuthError {
+export function oauthError (key: ErrorKey, params?: Record<string, string>,
+  options?: { headers?: Record<string, string>, cause?: unknown, fields?: Record<string, string> }): OAuthError {
   return new OAuthError(key, params, options)
 }

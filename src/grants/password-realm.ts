@@ -3,6 +3,7 @@
 import { oauthError } from '../errors.js'
 import type { ConnectionDirectory } from '../store/port.js'
 import { resolveConnection } from '../strategies/resolve-connection.js'
+import type { MultiFactor } from '../mfa/multi-factor.js'
 import type { TokenMinter } from '../tokens/minter.js'
 import { PasswordRealmGrantBody } from '../../schemas/oauth-token.js'
 import { loginWithPassword, wrongCredentials, type PasswordLoginDeps } from './password-login.js'
@@ -11,6 +12,7 @@ import { defineGrant } from './types.js'
 export interface PasswordRealmGrantDeps extends PasswordLoginDeps {
   connections: ConnectionDirectory
   minter: TokenMinter
+  multiFactor: MultiFactor
 }
 
 const passwordTokenGrant = (name: string) => (deps: PasswordRealmGrantDeps) => defineGrant({
@@ -24,7 +26,10 @@ const passwordTokenGrant = (name: string) => (deps: PasswordRealmGrantDeps) => d
     if (body.audience !== undefined) await deps.minter.resolveAudience({ tenant, issuer, audience: body.audience, scopes })
     const user = await loginWithPassword(deps, { tenant, client, connection, login: body.username, password: body.password, ip })
     if (!user) throw wrongCredentials(connection, 'token')
-    return deps.minter.mint({ tenant, issuer, client, user, scopes, device: body.device, audience: body.audience, refreshWithoutDevice: true })
+    const mint = { scopes, device: body.device, audience: body.audience, refreshWithoutDevice: true }
+    // A right password for a user who must show a second factor: 403 mfa_required with an mfa_token.
+    await deps.multiFactor.requireAfterPassword({ tenant, client, user, mint })
+    return deps.minter.mint({ tenant, issuer, client, user, ...mint })
   },
 })
 
