@@ -15,6 +15,8 @@ export const PasswordGrantBody = Type.Object({
   connection: Type.String(),
   device: Type.Optional(Type.String()),
   id_token: Type.Optional(Type.String()),
+  /** The TOTP code of a user who must use MFA (Auth0's legacy MFA on this endpoint). */
+  mfa_code: Type.Optional(Type.String()),
 })
 
 // grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer (the id_token exchange). Seed 003 lists

@@ -4,6 +4,7 @@ import { oauthError } from '../errors.js'
 import type { ConnectionDirectory } from '../store/port.js'
 import { resolveConnection } from '../strategies/resolve-connection.js'
 import type { MultiFactor } from '../mfa/multi-factor.js'
+import { isPasswordless } from '../passwordless/channel.js'
 import type { TokenMinter } from '../tokens/minter.js'
 import { PasswordRealmGrantBody } from '../../schemas/oauth-token.js'
 import { loginWithPassword, wrongCredentials, type PasswordLoginDeps } from './password-login.js'
@@ -28,7 +29,7 @@ const passwordTokenGrant = (name: string) => (deps: PasswordRealmGrantDeps) => d
     if (!user) throw wrongCredentials(connection, 'token')
     const mint = { scopes, device: body.device, audience: body.audience, refreshWithoutDevice: true }
     // A right password for a user who must show a second factor: 403 mfa_required with an mfa_token.
-    await deps.multiFactor.requireAfterPassword({ tenant, client, user, mint })
+    if (!isPasswordless(connection)) await deps.multiFactor.requireAfterPassword({ tenant, client, user, mint })
     return deps.minter.mint({ tenant, issuer, client, user, ...mint })
   },
 })

@@ -2,6 +2,8 @@
 // With an sms or email connection, the password is the code /passwordless/start sent.
 import type { ConnectionDirectory } from '../store/port.js'
 import { resolveConnection } from '../strategies/resolve-connection.js'
+import type { MultiFactor } from '../mfa/multi-factor.js'
+import { isPasswordless } from '../passwordless/channel.js'
 import type { TokenMinter } from '../tokens/minter.js'
 import { PasswordGrantBody } from '../../schemas/oauth-ro.js'
 import { loginWithPassword, wrongCredentials, type PasswordLoginDeps } from './password-login.js'
@@ -10,6 +12,7 @@ import { defineGrant } from './types.js'
 export interface PasswordGrantDeps extends PasswordLoginDeps {
   connections: ConnectionDirectory
   minter: TokenMinter
+  multiFactor: MultiFactor
 }
 
 export const passwordGrant = (deps: PasswordGrantDeps) => defineGrant({
@@ -19,6 +22,8 @@ export const passwordGrant = (deps: PasswordGrantDeps) => defineGrant({
     const connection = await resolveConnection(deps.connections, tenant, client, body.connection)
     const user = await loginWithPassword(deps, { tenant, client, connection, login: body.username, password: body.password, ip })
     if (!user) throw wrongCredentials(connection, 'legacy')
+    // A user who must use MFA sends the code with the password (a0.mfa_required until they do).
+    if (!isPasswordless(connection)) await deps.multiFactor.requireLegacyCode({ tenant, client, user, code: body.mfa_code })
     return deps.minter.mint({ tenant, issuer, client, user, scopes, device: body.device })
   },
 })

@@ -8,7 +8,7 @@
 // holds across instances (SQL store or Redis); a right code gives its attempt back.
 import type { DeliveryProviders } from '../passwordless/delivery/index.js'
 import { DeliveryError } from '../passwordless/delivery/types.js'
-import { oauthError } from '../errors.js'
+import { OAuthError, oauthError } from '../errors.js'
 import type { SecretBox } from '../security/encryption.js'
 import { randomToken, safeEqual, sha256Hex } from '../security/secrets.js'
 import type {
@@ -90,6 +90,29 @@ export class MultiFactor {
     if (!required) return
     const token = await this.startLogin(request)
     throw oauthError('mfa_required', {}, { fields: { mfa_token: token } })
+  }
+
+  /**
+   * /oauth/ro's legacy MFA, as Auth0's mobile SDKs expect it: the TOTP code comes with the password
+   * (`mfa_code`). Without an active TOTP authenticator: a0.mfa_registration_required; without a
+   * code: a0.mfa_required; a wrong code: a0.mfa_invalid_code. The same attempt bucket applies.
+   */
+  async requireLegacyCode ({ tenant, client, user, code }: { tenant: Tenant, client: Client, user: User, code: string | undefined }): Promise<void> {
+    const { required } = await this.assess(tenant, client, user)
+    if (!required) return
+    const authenticators = await this.deps.store.authenticatorsOfUser(tenant.id, user.id)
+    if (!authenticators.some((a) => a.type === 'otp' && a.active)) throw oauthError('ro_mfa_registration_required')
+    if (code === undefined) throw oauthError('ro_mfa_required')
+    const login: PendingLogin = {
+      transaction: { tokenHash: '', tenantId: tenant.id, clientId: client.clientId, userId: user.id, mint: { scopes: [] }, expiresAt: 0 },
+      user,
+    }
+    try {
+      await this.verifyOtp(tenant, login, code)
+    } catch (err) {
+      if (err instanceof OAuthError && err.key === 'mfa_invalid_otp') throw oauthError('ro_mfa_invalid_code')
+      throw err
+    }
   }
 
   /** A pending login: its mfa_token, stored only as a hash. */
