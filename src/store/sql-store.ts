@@ -534,8 +534,9 @@ export class SqlStore implements Store {
   }
 
   async insertMfaTransaction (t: MfaTransaction, now: number): Promise<void> {
-    // Expired logins are useless: each insert sweeps them, so the table stays small.
-    await this.db.deleteFrom('mfa_transactions').where('expires_at', '<=', now).execute()
+    // Expired logins are useless: each insert sweeps them, so the table stays small. They are kept a
+    // day past their end, so that a client is told its mfa_token expired rather than that it is unknown.
+    await this.db.deleteFrom('mfa_transactions').where('expires_at', '<=', now - 86400).execute()
     await this.db.deleteFrom('mfa_oob_codes').where('expires_at', '<=', now).execute()
     await this.db.insertInto('mfa_transactions').values({
       token_hash: t.tokenHash, tenant_id: t.tenantId, client_id: t.clientId, user_id: t.userId,
