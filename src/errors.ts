@@ -156,6 +156,7 @@ export const catalog = {
   mfa_invalid_phone_number: entry(400, 'invalid_request', 'phone_number must be in E.164 format (+ and up to 15 digits)'),
   mfa_unsupported_challenge_type: entry(400, 'unsupported_challenge_type', (p) => `User is not enrolled with an active ${p.type} authenticator.`),
   mfa_authenticator_not_found: entry(404, 'not_found', 'Authenticator not found.'),
+  mfa_remove_scope_missing: entry(403, 'access_denied', 'Deleting an authenticator needs an access token for the MFA API with the remove:authenticators scope.'),
   // /oauth/ro (legacy), as Auth0's mobile SDKs expect it.
   ro_mfa_required: entry(401, 'a0.mfa_required', 'Multifactor authentication required'),
   ro_mfa_registration_required: entry(401, 'a0.mfa_registration_required', 'Multifactor authentication required: enrol a factor first'),

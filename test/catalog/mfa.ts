@@ -33,6 +33,12 @@ export const group: CatalogGroup = {
     state.aliceCode = await totpAt(alice.secret, clock)
     state.aliceRoToken = await mfaToken(app)
     state.daveToken = await mfaToken(app, { username: 'dave@acme.test' })
+    for (const [name, scope] of [['removeToken', 'remove:authenticators'], ['readToken', 'read:authenticators']]) {
+      clock.advance(30)
+      const login = await mfaToken(app, { audience: 'http://acme.test/mfa/', scope })
+      state[name] = (await mfaGrant(app, MFA_OTP, { mfa_token: login, otp: await totpAt(alice.secret, clock) })).json().access_token
+    }
+    state.aliceCode = await totpAt(alice.secret, clock)
 
     // carol: an enrolment never confirmed.
     state.carolToken = await mfaToken(app, { username: 'carol@acme.test' })
@@ -77,7 +83,8 @@ export const group: CatalogGroup = {
     { key: 'mfa_factor_disabled', name: 'associate sms where only TOTP is enabled', app: 'otpOnly', request: api('POST', '/mfa/associate', () => state.otpOnlyToken, { authenticator_types: ['oob'], oob_channels: ['sms'], phone_number: MFA_PHONE }), status: 403, body: { error: 'access_denied', error_description: 'The sms factor is not enabled for this tenant.' } },
     { key: 'mfa_invalid_phone_number', name: 'associate sms without an E.164 number', request: api('POST', '/mfa/associate', () => state.ginaToken, { authenticator_types: ['oob'], oob_channels: ['sms'], phone_number: '5551234' }), status: 400, body: { error: 'invalid_request', error_description: 'phone_number must be in E.164 format (+ and up to 15 digits)' } },
     { key: 'mfa_unsupported_challenge_type', name: 'an oob challenge for a TOTP-only user', request: { url: '/mfa/challenge', get body () { return { client_id: 'spa', mfa_token: state.aliceToken, challenge_type: 'oob' } } }, status: 400, body: { error: 'unsupported_challenge_type', error_description: 'User is not enrolled with an active oob authenticator.' } },
-    { key: 'mfa_authenticator_not_found', name: 'delete an authenticator the user does not have', request: api('DELETE', '/mfa/authenticators/totp%7Cdev_nope', () => state.aliceToken), status: 404, body: { error: 'not_found', error_description: 'Authenticator not found.' } },
+    { key: 'mfa_authenticator_not_found', name: 'delete an authenticator the user does not have', request: api('DELETE', '/mfa/authenticators/totp%7Cdev_nope', () => state.removeToken), status: 404, body: { error: 'not_found', error_description: 'Authenticator not found.' } },
+    { key: 'mfa_remove_scope_missing', name: 'delete with an MFA API token without remove:authenticators', request: api('DELETE', '/mfa/authenticators/totp%7Cdev_nope', () => state.readToken), status: 403, body: { error: 'access_denied', error_description: 'Deleting an authenticator needs an access token for the MFA API with the remove:authenticators scope.' } },
     { key: 'ro_mfa_registration_required', name: '/oauth/ro, a user without TOTP', request: ro(() => ({ username: 'gina@acme.test' })), status: 401, body: { error: 'a0.mfa_registration_required', error_description: 'Multifactor authentication required: enrol a factor first' } },
     { key: 'ro_mfa_required', name: '/oauth/ro without mfa_code', request: ro(() => ({ username: 'alice@acme.test' })), status: 401, body: { error: 'a0.mfa_required', error_description: 'Multifactor authentication required' } },
     { key: 'ro_mfa_invalid_code', name: '/oauth/ro with a wrong mfa_code', request: ro(() => ({ username: 'alice@acme.test', mfa_code: wrongOf(state.aliceCode) })), status: 401, body: { error: 'a0.mfa_invalid_code', error_description: 'Wrong or expired code.' } },

@@ -171,3 +171,33 @@ t.test('audit events: enrolment, success, failure', async (t) => {
   t.notMatch(JSON.stringify(events), secret)
   t.ok(PASSWORD)
 })
+
+t.test('DELETE /mfa/authenticators/{id}: an access token for the MFA API, got through MFA', async (t) => {
+  const { app, clock } = await buildMfaApp(t)
+  const { secret } = await enrolOtp(app, clock)
+  const mfaApi = 'http://acme.test/mfa/'
+  const tokenFor = async (scope: string) => {
+    const res = await mfaGrant(app, MFA_OTP, { mfa_token: await mfaToken(app, { audience: mfaApi, scope }), otp: await totpAt(secret, clock) })
+    clock.advance(30)
+    t.equal(res.statusCode, 200, res.body)
+    return res.json().access_token as string
+  }
+  const removing = await tokenFor('openid remove:authenticators')
+  t.match(decodeClaims(removing), { aud: [mfaApi, 'http://acme.test/userinfo'], scope: 'openid remove:authenticators', sub: 'auth0|alice' })
+  const reading = await tokenFor('read:authenticators')
+  const token = await mfaToken(app)
+  const [, otp] = (await listAuthenticators(app, token)).json()
+  const del = (bearerToken: string, id = otp.id) => app.inject({
+    method: 'DELETE', url: `/mfa/authenticators/${encodeURIComponent(id)}`, headers: { host: 'acme.test', ...bearer(bearerToken) },
+  })
+
+  t.same([(await del(token)).statusCode, (await del(token)).json()], [401, { error: 'invalid_token', error_description: 'The access token is invalid.' }], 'an mfa_token is not enough')
+  const noScope = await del(reading)
+  t.same([noScope.statusCode, noScope.json()], [403, { error: 'access_denied', error_description: 'Deleting an authenticator needs an access token for the MFA API with the remove:authenticators scope.' }])
+  const removed = await del(removing)
+  t.equal(removed.statusCode, 204)
+  t.same((await listAuthenticators(app, token)).json().map((a: { authenticator_type: string }) => a.authenticator_type), ['recovery-code'])
+  t.same((await del(removing)).json(), { error: 'not_found', error_description: 'Authenticator not found.' })
+  const unknownScope = await passwordLogin(app, { audience: mfaApi, scope: 'openid delete:everything' })
+  t.same(unknownScope.json(), { error: 'invalid_scope', error_description: `The API "${mfaApi}" does not define the scopes: delete:everything` })
+})
