@@ -47,6 +47,7 @@ export interface AppOptions {
 export const REDACTED_LOG_PATHS = [
   'req.headers.authorization', 'req.headers.cookie', 'req.body', '*.password', '*.client_secret',
   '*.refresh_token', '*.id_token', '*.access_token', '*.otp', '*.verification_code', '*.assertion',
+  '*.mfa_token', '*.mfa_code', '*.recovery_code', '*.oob_code', '*.binding_code', '*.secret',
 ]
 
 export async function buildApp (options: AppOptions) {
