@@ -214,11 +214,15 @@ export class MultiFactor {
     const otps = (await this.deps.store.authenticatorsOfUser(tenant.id, login.user.id)).filter((a) => a.type === 'otp')
     const authenticator = otps.find((a) => a.active) ?? otps[0]
     if (!authenticator) throw oauthError('mfa_not_enrolled', { factor: 'otp' })
+    const sealed = authenticator.secret!
+    const secret = this.sealer().open(sealed)
     await this.attempt(tenant, login, 'otp', 'mfa_invalid_otp', async () => {
-      const step = await totpStep(this.sealer().open(authenticator.secret!), code, this.seconds(), authenticator.lastStep)
+      const step = await totpStep(secret, code, this.seconds(), authenticator.lastStep)
       // The step is recorded atomically: of two requests with the same code, one wins.
       return step !== undefined && await this.deps.store.acceptTotpStep(authenticator.id, step)
     })
+    // After a key rotation, a secret sealed with a previous key is sealed anew with the current one.
+    if (this.sealer().isStale(sealed)) await this.deps.store.replaceSecret(authenticator.id, sealed, this.sealer().seal(secret))
     await this.confirm(tenant, login, authenticator)
   }
 
@@ -243,7 +247,7 @@ export class MultiFactor {
     const next = newRecoveryCode()
     await this.attempt(tenant, login, 'recovery-code', 'mfa_invalid_recovery_code', async () => {
       const presented = recoveryCodeHash(code)
-      return safeEqual(presented, recovery.secret!) && await this.deps.store.replaceRecoveryCode(recovery.id, recovery.secret!, recoveryCodeHash(next))
+      return safeEqual(presented, recovery.secret!) && await this.deps.store.replaceSecret(recovery.id, recovery.secret!, recoveryCodeHash(next))
     })
     await this.record('mfa_success', tenant, login, 'recovery-code')
     return next

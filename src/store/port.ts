@@ -414,8 +414,11 @@ export interface MfaStore {
    * one recorded, so a code is accepted once per step, whatever runs in parallel.
    */
   acceptTotpStep (id: string, step: number): Promise<boolean>
-  /** Replaces a recovery code's hash, only if it still is `expected` (a code is used once). */
-  replaceRecoveryCode (id: string, expected: string, next: string): Promise<boolean>
+  /**
+   * Replaces an authenticator's secret only if it still is `expected`: a recovery code's hash (a
+   * code is used once), or a TOTP secret sealed anew under the current key.
+   */
+  replaceSecret (id: string, expected: string, next: string): Promise<boolean>
   /** Deletes authenticators of a user (all when `ids` is absent); returns how many. */
   deleteAuthenticators (tenantId: string, userId: string, ids?: string[]): Promise<number>
   insertMfaTransaction (transaction: MfaTransaction, now: number): Promise<void>

@@ -517,7 +517,7 @@ export class SqlStore implements Store {
     return Number(result.numUpdatedRows) === 1
   }
 
-  async replaceRecoveryCode (id: string, expected: string, next: string): Promise<boolean> {
+  async replaceSecret (id: string, expected: string, next: string): Promise<boolean> {
     const result = await this.db.updateTable('mfa_authenticators').set({ secret: next })
       .where('id', '=', id).where('secret', '=', expected).executeTakeFirst()
     return Number(result.numUpdatedRows) === 1

@@ -143,6 +143,14 @@ t.test('at rest: the TOTP secret is sealed under the server key, codes are hashe
   clock.advance(60)
   const res = await mfaGrant(rotated, MFA_OTP, { mfa_token: await mfaToken(rotated), otp: await totpAt(secret, clock) })
   t.equal(res.statusCode, 200, 'opened with the previous key')
+  const [resealed] = rows(dataDir, "SELECT secret FROM mfa_authenticators WHERE type = 'otp'")
+  t.not(resealed.secret.split('.')[1], otp.secret.split('.')[1], 'and sealed anew under the current key')
+  await rotated.close()
+  const newKeyOnly = await buildApp({ config: testConfig(t, { dataDir, encryption: { key: OTHER_ENCRYPTION_KEY, previousKeys: [] } }), now: clock.now })
+  t.teardown(() => newKeyOnly.close())
+  clock.advance(60)
+  const after = await mfaGrant(newKeyOnly, MFA_OTP, { mfa_token: await mfaToken(newKeyOnly), otp: await totpAt(secret, clock) })
+  t.equal(after.statusCode, 200, 'the previous key is no longer needed for this user')
 })
 
 t.test('MFA enabled without TOLLGATE_ENCRYPTION_KEY: one line at start', async (t) => {
