@@ -150,6 +150,8 @@ export const catalog = {
   mfa_authenticator_not_active: entry(403, 'invalid_grant', 'The authenticator is not active: its enrolment was never confirmed with a code.'),
   // Auth0: a bucket of 10 attempts per user, refilled one per 6 minutes.
   mfa_too_many_attempts: entry(429, 'too_many_attempts', 'Too many failed MFA attempts. Try again later.'),
+  // The same bucket shape for SMS sent to one user (enrolments and challenges), against SMS pumping.
+  mfa_too_many_sms: entry(429, 'too_many_attempts', 'Too many MFA codes sent. Try again later.'),
   mfa_already_enrolled: entry(403, 'access_denied', 'User is already enrolled.'),
   mfa_unsupported_authenticator_type: entry(400, 'invalid_request', 'authenticator_types must be ["otp"] or ["oob"] (with oob_channels ["sms"])'),
   mfa_factor_disabled: entry(403, 'access_denied', (p) => `The ${p.factor} factor is not enabled for this tenant.`),

@@ -24,6 +24,8 @@ export const MFA_TOKEN_LIFETIME = 600
 export const OOB_CODE_LIFETIME = 300
 /** Auth0's bucket: 10 attempts, refilled one per 6 minutes. */
 export const MFA_ATTEMPTS = { limit: 10, windowMs: 10 * 6 * 60 * 1000 }
+/** SMS sent per user (enrolments and challenges): the same shape, against SMS pumping. */
+export const MFA_SMS_SENDS = { limit: 10, windowMs: 10 * 6 * 60 * 1000 }
 const MAX_TOKEN_LENGTH = 256
 
 export interface MultiFactorDeps {
@@ -305,6 +307,11 @@ export class MultiFactor {
   }
 
   private async sendBindingCode (tenant: Tenant, login: PendingLogin, authenticator: MfaAuthenticator, context: Context): Promise<string> {
+    const sends = await this.deps.state.takeIpAllowance(tenant.id, `mfa-sms:${login.user.id}`, MFA_SMS_SENDS, this.now())
+    if (!sends.allowed) {
+      await this.record('mfa_failure', tenant, login, 'sms too_many_sends')
+      throw oauthError('mfa_too_many_sms', {}, { headers: { 'retry-after': String(Math.max(1, Math.ceil(sends.retryAfterMs / 1000))) } })
+    }
     const oobCode = randomToken(32)
     const bindingCode = newBindingCode()
     const salt = newSalt()

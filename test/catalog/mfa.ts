@@ -21,7 +21,7 @@ const invalidGrant = (description: string) => ({ error: 'invalid_grant', error_d
 export const group: CatalogGroup = {
   async setup (t) {
     const document = mfaFixture()
-    for (const name of ['erin', 'frank', 'gina']) {
+    for (const name of ['erin', 'frank', 'gina', 'hank']) {
       document.tenants[0].users.push({ connection: 'db', email: `${name}@acme.test`, email_verified: true, password: PASSWORD })
     }
     const { app, clock } = await buildMfaApp(t, { document })
@@ -58,6 +58,13 @@ export const group: CatalogGroup = {
     state.frankCode = frankCode
     state.ginaToken = await mfaToken(app, { username: 'gina@acme.test' })
 
+    // hank: SMS, 10 codes sent.
+    await enrolSms(app, { username: 'hank@acme.test' })
+    state.hankToken = await mfaToken(app, { username: 'hank@acme.test' })
+    for (let i = 0; i < 9; i++) {
+      await app.inject({ method: 'POST', url: '/mfa/challenge', headers: { host: 'acme.test' }, payload: { client_id: 'spa', mfa_token: state.hankToken, challenge_type: 'oob' } })
+    }
+
     // A tenant whose users may enrol TOTP only.
     const otpOnly = mfaFixture()
     otpOnly.tenants[0].mfa!.factors = ['otp']
@@ -77,6 +84,7 @@ export const group: CatalogGroup = {
     { key: 'mfa_not_enrolled', name: 'mfa-otp for a user without TOTP', request: token(() => ({ grant_type: MFA_OTP, mfa_token: state.daveToken, otp: '123456' })), status: 403, body: invalidGrant('User is not enrolled with otp.') },
     { key: 'mfa_authenticator_not_active', name: 'the recovery code of an unconfirmed enrolment', request: token(() => ({ grant_type: MFA_RECOVERY_CODE, mfa_token: state.carolToken, recovery_code: state.carolRecovery })), status: 403, body: invalidGrant('The authenticator is not active: its enrolment was never confirmed with a code.') },
     { key: 'mfa_too_many_attempts', name: 'the 11th attempt within the hour', request: token(() => ({ grant_type: MFA_OTP, mfa_token: state.frankToken, otp: state.frankCode })), status: 429, body: { error: 'too_many_attempts', error_description: 'Too many failed MFA attempts. Try again later.' }, headers: { 'retry-after': '360' } },
+    { key: 'mfa_too_many_sms', name: 'the 11th SMS within the hour', request: { url: '/mfa/challenge', get body () { return { client_id: 'spa', mfa_token: state.hankToken, challenge_type: 'oob' } } }, status: 429, body: { error: 'too_many_attempts', error_description: 'Too many MFA codes sent. Try again later.' }, headers: { 'retry-after': '360' } },
     { key: 'grant_not_allowed', name: 'an MFA grant the client may not use', request: token(() => ({ client_id: 'backend', client_secret: 'backend-secret-0123456789', grant_type: MFA_OTP, mfa_token: state.aliceToken, otp: '123456' })), status: 403, body: { error: 'unauthorized_client', error_description: `Grant type '${MFA_OTP}' not allowed for the client.` } },
     { key: 'mfa_already_enrolled', name: 'associate with an active factor', request: api('POST', '/mfa/associate', () => state.aliceToken, { authenticator_types: ['otp'] }), status: 403, body: { error: 'access_denied', error_description: 'User is already enrolled.' } },
     { key: 'mfa_unsupported_authenticator_type', name: 'associate a push authenticator', request: api('POST', '/mfa/associate', () => state.ginaToken, { authenticator_types: ['push'] }), status: 400, body: { error: 'invalid_request', error_description: 'authenticator_types must be ["otp"] or ["oob"] (with oob_channels ["sms"])' } },

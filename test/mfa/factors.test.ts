@@ -160,3 +160,17 @@ t.test('MFA enabled without TOLLGATE_ENCRYPTION_KEY: one line at start', async (
   const { loadConfig } = await import('../../src/config.js')
   t.throws(() => loadConfig({ TOLLGATE_ENCRYPTION_KEY: 'short' }), new ConfigError('invalid setting TOLLGATE_ENCRYPTION_KEY: each key is 32 random bytes in base64 (openssl rand -base64 32)'))
 })
+
+t.test('SMS sends per user are limited too: 10, then one more every 6 minutes', async (t) => {
+  const { app, clock } = await buildMfaApp(t)
+  await enrolSms(app)
+  const token = await mfaToken(app)
+  const challenge = () => post(app, '/mfa/challenge', { client_id: 'spa', mfa_token: token, challenge_type: 'oob' })
+  for (let i = 0; i < 9; i++) t.equal((await challenge()).statusCode, 200, `send ${i + 2}`)
+  const limited = await challenge()
+  t.same([limited.statusCode, limited.json()], [429, { error: 'too_many_attempts', error_description: 'Too many MFA codes sent. Try again later.' }])
+  t.equal(limited.headers['retry-after'], '360')
+  t.equal((await outboxFor(app, MFA_PHONE)).length, 10, 'nothing sent once refused')
+  clock.advance(360)
+  t.equal((await post(app, '/mfa/challenge', { client_id: 'spa', mfa_token: await mfaToken(app), challenge_type: 'oob' })).statusCode, 200)
+})
