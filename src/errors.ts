@@ -84,6 +84,7 @@ export const catalog = {
   invalid_user_metadata: entry(400, 'invalid_request',
     'user_metadata must be an object of at most 10 properties whose values are strings of at most 500 characters'),
   parameter_not_object: entry(400, 'invalid_request', (p) => `${p.name} parameter must be an object`),
+  parameter_not_array: entry(400, 'invalid_request', (p) => `${p.name} parameter must be an array of strings`),
 
   // CORS: browsers may call only from the web origins a client lists.
   origin_not_allowed: entry(403, 'access_denied', (p) => `Origin ${p.origin} is not an allowed web origin of any client of this tenant.`),

@@ -18,5 +18,6 @@ export function toOAuthError (errors: readonly SchemaError[]): OAuthError {
   if (first.keyword === 'type' && first.params.type === 'object' && first.instancePath === `/${field}`) {
     return oauthError('parameter_not_object', { name: field })
   }
+  if ((first.keyword === 'type' && first.params.type === 'array') || first.keyword === 'maxItems') return oauthError('parameter_not_array', { name: field })
   return oauthError('parameter_not_string', { name: field })
 }
