@@ -13,7 +13,7 @@ import { defineGrant } from './types.js'
 export interface PasswordRealmGrantDeps extends PasswordLoginDeps {
   connections: ConnectionDirectory
   minter: TokenMinter
-  multiFactor: MultiFactor
+  multiFactor: Pick<MultiFactor, 'requireAfterPassword'>
 }
 
 const passwordTokenGrant = (name: string) => (deps: PasswordRealmGrantDeps) => defineGrant({

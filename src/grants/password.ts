@@ -12,7 +12,7 @@ import { defineGrant } from './types.js'
 export interface PasswordGrantDeps extends PasswordLoginDeps {
   connections: ConnectionDirectory
   minter: TokenMinter
-  multiFactor: MultiFactor
+  multiFactor: Pick<MultiFactor, 'requireLegacyCode'>
 }
 
 export const passwordGrant = (deps: PasswordGrantDeps) => defineGrant({
