@@ -5,7 +5,7 @@ import Fastify from 'fastify'
 import type { Redis } from 'ioredis'
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import type { Config } from './config.js'
+import { ConfigError, type Config } from './config.js'
 import { openBreachedPasswords } from './security/breached-passwords.js'
 import { limitHashes } from './security/hash-limiter.js'
 import { createArgon2Hasher, type PasswordHasher } from './security/password-hasher.js'
@@ -22,6 +22,7 @@ import cors from '../plugins/cors.js'
 import dbconnectionsSignup from '../plugins/dbconnections-signup.js'
 import errorHandler from '../plugins/error-handler.js'
 import loadShedding from '../plugins/load-shedding.js'
+import mfa from '../plugins/mfa.js'
 import notFound from '../plugins/not-found.js'
 import oauthRevoke from '../plugins/oauth-revoke.js'
 import oauthRo from '../plugins/oauth-ro.js'
@@ -49,6 +50,7 @@ export interface AppOptions {
 export const REDACTED_LOG_PATHS = [
   'req.headers.authorization', 'req.headers.cookie', 'req.body', '*.password', '*.client_secret',
   '*.refresh_token', '*.id_token', '*.access_token', '*.otp', '*.verification_code', '*.assertion',
+  '*.mfa_token', '*.mfa_code', '*.recovery_code', '*.oob_code', '*.binding_code', '*.secret',
 ]
 
 export async function buildApp (options: AppOptions) {
@@ -65,6 +67,14 @@ export async function buildApp (options: AppOptions) {
   } catch (err) {
     breachedPasswords?.close()
     redis?.disconnect()
+    throw err
+  }
+  try {
+    await requireEncryptionKeyForMfa(config, durable)
+  } catch (err) {
+    breachedPasswords?.close()
+    redis?.disconnect()
+    if (!options.store) await durable.close()
     throw err
   }
   const { hashConcurrency: concurrency, hashQueue: queue, retryAfterSeconds } = config.loadShedding
@@ -145,9 +155,20 @@ export async function buildApp (options: AppOptions) {
     await api.register(userinfo)
     await api.register(dbconnectionsSignup)
     await api.register(passwordless)
+    await api.register(mfa)
     await api.register(wellKnown)
   })
   return app
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>
+
+/** TOTP secrets are sealed with TOLLGATE_ENCRYPTION_KEY: a tenant using MFA cannot start without it. */
+async function requireEncryptionKeyForMfa (config: Config, store: Store): Promise<void> {
+  if (config.encryption.key) return
+  const tenant = (await store.allTenants()).find((t) => (t.mfa?.policy ?? 'never') !== 'never')
+  if (tenant) {
+    throw new ConfigError(`TOLLGATE_ENCRYPTION_KEY is not set, and tenant ${tenant.name} has mfa.policy ${tenant.mfa!.policy}: ` +
+      'set it to 32 random bytes in base64 (openssl rand -base64 32)')
+  }
+}

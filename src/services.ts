@@ -6,9 +6,12 @@ import { ClientKeys } from './clients/client-keys.js'
 import { privateKeyJwt } from './clients/private-key-jwt.js'
 import type { Config } from './config.js'
 import { createGrants, type Grants } from './grants/index.js'
+import { MultiFactor } from './mfa/multi-factor.js'
+import { createDeliveryProviders } from './passwordless/delivery/index.js'
 import { createPasswordless, type Passwordless } from './passwordless/index.js'
 import { AttackProtection } from './security/attack-protection.js'
 import type { BreachedPasswords } from './security/breached-passwords.js'
+import { parseEncryptionKey, SecretBox } from './security/encryption.js'
 import type { PasswordHasher } from './security/password-hasher.js'
 import { ReplayGuard } from './security/replay-guard.js'
 import type { AttackStateStore, Store } from './store/port.js'
@@ -38,6 +41,8 @@ export interface Services {
   userInfo: UserInfo
   /** The decision point before any secret is verified (brute force, IP throttling, breached passwords). */
   attackProtection: AttackProtection
+  /** Second factors: policy, the MFA API's work, and the MFA grants' checks. */
+  multiFactor: MultiFactor
 }
 
 export interface ServiceOptions {
@@ -59,10 +64,19 @@ export function createServices (config: Config, store: Store, hasher: PasswordHa
     defaults: config.attackProtection, state: options.attackState ?? store, audit: store, breached: options.breachedPasswords, now: options.now,
   })
   const loginDeps = { users: store, strategies, protection: attackProtection }
+  const { key, previousKeys } = config.encryption
+  const multiFactor = new MultiFactor({
+    store,
+    state: options.attackState ?? store,
+    audit: store,
+    box: key ? new SecretBox(parseEncryptionKey(key)!, previousKeys.map((k) => parseEncryptionKey(k)!)) : undefined,
+    delivery: createDeliveryProviders({ outbox: store, defaultTimeoutMs: config.passwordless.deliveryTimeoutMs }),
+    now: options.now,
+  })
   const idTokens = new IdTokenVerifier(store, config.jwt)
   const assertions = new AssertionVerifier(new ClientKeys(config.jwt), new ReplayGuard(store), config.jwt)
   const grants = createGrants({
-    connections: store, minter, idTokens, assertions, sessions, ...loginDeps,
+    connections: store, minter, idTokens, assertions, sessions, multiFactor, ...loginDeps,
     refreshTokens: store, apis: store, refreshTokenIdleLifetime: config.tokens.refreshTokenIdleLifetime,
   })
   const clientAuthenticator = new ClientAuthenticator(store)
@@ -70,7 +84,7 @@ export function createServices (config: Config, store: Store, hasher: PasswordHa
   const accessTokens = new AccessTokenVerifier(store, config.jwt)
   const userInfo = new UserInfo(store)
   const tenants = new TenantResolver(store, { scheme: config.issuerScheme ?? (config.tls ? 'https' : 'http'), cacheSize: config.tenantCacheSize })
-  return { config, store, hasher, tenants, grants, clientAuthenticator, passwordless, sessions, accessTokens, userInfo, attackProtection }
+  return { config, store, hasher, tenants, grants, clientAuthenticator, passwordless, sessions, accessTokens, userInfo, attackProtection, multiFactor }
 }
 
 declare module 'fastify' {

@@ -4,6 +4,7 @@
 import { clientCredentialsGrant, type ClientCredentialsGrantDeps } from './client-credentials.js'
 import { idTokenExchangeGrant, type IdTokenExchangeDeps } from './id-token-exchange.js'
 import { jwtBearerAssertionGrant, type JwtBearerAssertionDeps } from './jwt-bearer-assertion.js'
+import { mfaOobGrant, mfaOtpGrant, mfaRecoveryCodeGrant, type MfaGrantDeps } from './mfa.js'
 import { passwordRealmGrant, resourceOwnerPasswordGrant, type PasswordRealmGrantDeps } from './password-realm.js'
 import { passwordlessOtpGrant, type PasswordlessOtpGrantDeps } from './passwordless-otp.js'
 import { passwordGrant, type PasswordGrantDeps } from './password.js'
@@ -12,7 +13,7 @@ import { refreshTokenGrant, type RefreshTokenGrantDeps } from './refresh-token.j
 import type { Grant } from './types.js'
 
 export type GrantDeps = PasswordGrantDeps & PasswordRealmGrantDeps & PasswordlessOtpGrantDeps & IdTokenExchangeDeps &
-  JwtBearerAssertionDeps & RefreshTokenGrantDeps & ClientCredentialsGrantDeps & PasswordlessVerifyDeps
+  JwtBearerAssertionDeps & RefreshTokenGrantDeps & ClientCredentialsGrantDeps & PasswordlessVerifyDeps & MfaGrantDeps
 export type GrantMap = Map<string, Grant<any>>
 
 export interface Grants {
@@ -31,7 +32,7 @@ export function createGrants (deps: GrantDeps): Grants {
     ro: byName([passwordGrant(deps), idTokenExchangeGrant(deps)]),
     token: byName([
       resourceOwnerPasswordGrant(deps), passwordRealmGrant(deps), passwordlessOtpGrant(deps), jwtBearerAssertionGrant(deps),
-      refreshTokenGrant(deps), clientCredentialsGrant(deps),
+      refreshTokenGrant(deps), clientCredentialsGrant(deps), mfaOtpGrant(deps), mfaOobGrant(deps), mfaRecoveryCodeGrant(deps),
     ]),
     passwordlessVerify: byName([passwordlessVerifyGrant(deps)]),
   }

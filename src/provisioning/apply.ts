@@ -183,6 +183,7 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
           existing?.signingAlg ?? 'RS256',
         defaultConnection: entry.default_connection ?? null,
         attackProtection: toAttackProtectionOverrides(entry.attack_protection),
+        ...(entry.mfa ? { mfa: { policy: entry.mfa.policy, factors: entry.mfa.factors ?? ['otp'], ...(entry.mfa.sms_delivery ? { smsDelivery: entry.mfa.sms_delivery } : {}) } } : {}),
       }
       const taken = await tx.hostsOfOtherTenants(tenant.id, entry.hosts)
       if (taken.length > 0) throw new ProvisioningError(`${path}/hosts`, `host ${taken[0]} is already served by another tenant`)
@@ -227,6 +228,7 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
           jwks: (c.jwks as Client['jwks']) ?? null,
           jwksUri: c.jwks_uri ?? null,
           trustForwardedIp: c.token_endpoint_ip_header_trusted ?? false,
+          mfaPolicy: c.mfa_policy ?? null,
         }
         if (count(before, client)) await tx.upsertClient(client)
       }

@@ -13,6 +13,8 @@ export interface TenantTable {
   created_at: number
   /** JSON object of the tenant's attack-protection overrides (0004). */
   attack_protection: Generated<string>
+  /** JSON object of the tenant's MFA settings (0007). */
+  mfa: Generated<string>
 }
 
 export interface TenantHostTable {
@@ -55,6 +57,8 @@ export interface ClientTable {
   act_for_users: Generated<number>
   /** Whether auth0-forwarded-for from this (authenticated) client names the end user's IP (0007). */
   token_endpoint_ip_header_trusted: Generated<number>
+  /** The client's own MFA policy; null: the tenant's (0007). */
+  mfa_policy: string | null
   created_at: number
 }
 
@@ -228,6 +232,45 @@ export interface RequestCounterTable {
   reset_at: number
 }
 
+/** A user's second factor (0007). */
+export interface MfaAuthenticatorTable {
+  id: string
+  tenant_id: string
+  user_id: string
+  /** otp, oob or recovery-code. */
+  type: string
+  oob_channel: string | null
+  phone_number: string | null
+  /** otp: the encrypted TOTP secret; recovery-code: the code's sha256. */
+  secret: string | null
+  active: number
+  /** The last TOTP time step accepted. */
+  last_step: number
+  created_at: number
+}
+
+/** A login waiting for its second factor (0007); the mfa_token is stored by hash only. */
+export interface MfaTransactionTable {
+  token_hash: string
+  tenant_id: string
+  client_id: string
+  user_id: string
+  /** JSON: what the password grant would have minted (scopes, audience, device). */
+  mint: string
+  expires_at: number
+}
+
+/** An oob challenge (0007): the oob_code by hash, the code sent to the user by salted hash. */
+export interface MfaOobCodeTable {
+  code_hash: string
+  tenant_id: string
+  user_id: string
+  authenticator_id: string
+  binding_salt: string
+  binding_hash: string
+  expires_at: number
+}
+
 export interface Database {
   tenants: TenantTable
   tenant_hosts: TenantHostTable
@@ -247,6 +290,9 @@ export interface Database {
   login_sessions: LoginSessionTable
   config_version: ConfigVersionTable
   request_counters: RequestCounterTable
+  mfa_authenticators: MfaAuthenticatorTable
+  mfa_transactions: MfaTransactionTable
+  mfa_oob_codes: MfaOobCodeTable
 }
 
 export type TenantRow = Selectable<TenantTable>

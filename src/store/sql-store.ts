@@ -5,11 +5,11 @@ import { sql, type Kysely, type Selectable } from 'kysely'
 import { randomBytes } from 'node:crypto'
 import { allowance } from './ip-allowance.js'
 import type {
-  AuditEventTable, ClientGrantTable, ClientTable, ConnectionTable, Database, LoginSessionTable, OutboxTable, PasswordlessCodeTable, RefreshTokenTable,
+  MfaAuthenticatorTable, AuditEventTable, ClientGrantTable, ClientTable, ConnectionTable, Database, LoginSessionTable, OutboxTable, PasswordlessCodeTable, RefreshTokenTable,
   ResourceServerTable, SigningKeyTable, TenantTable, UserTable,
 } from './schema.js'
 import type {
-  AttemptKey, AuditEvent, AuditEventType, AuditQuery, Client, ClientGrant, Connection, IpAllowance, IpBudget, LoginSession, OutboxMessage,
+  MfaAuthenticator, MfaOobCode, MfaTransaction, AttemptKey, AuditEvent, AuditEventType, AuditQuery, Client, ClientGrant, Connection, IpAllowance, IpBudget, LoginSession, OutboxMessage,
   PasswordlessCodeRecord, ProvisioningStore, RefreshTokenRecord, ResourceServer, SigningKey, Store, StoredRefreshToken, Tenant, User,
 } from './port.js'
 
@@ -19,6 +19,7 @@ const toTenant = (r: Selectable<TenantTable>): Tenant => ({
   id: r.id, name: r.name, isDefault: r.is_default === 1, publicUrl: r.public_url, signingAlg: r.signing_alg,
   defaultConnection: r.default_connection,
   attackProtection: json(r.attack_protection),
+  ...(r.mfa && r.mfa !== '{}' ? { mfa: json(r.mfa) } : {}),
 })
 
 const toConnection = (r: Selectable<ConnectionTable>): Connection => ({
@@ -34,6 +35,13 @@ const toClient = (r: Selectable<ClientTable>): Client => ({
   callbacks: json(r.callbacks),
   jwks: r.jwks === null ? null : json(r.jwks), jwksUri: r.jwks_uri,
   trustForwardedIp: r.token_endpoint_ip_header_trusted === 1,
+  mfaPolicy: (r.mfa_policy ?? null) as Client['mfaPolicy'],
+})
+
+const toAuthenticator = (r: Selectable<MfaAuthenticatorTable>): MfaAuthenticator => ({
+  id: r.id, tenantId: r.tenant_id, userId: r.user_id, type: r.type as MfaAuthenticator['type'],
+  oobChannel: r.oob_channel as MfaAuthenticator['oobChannel'], phoneNumber: r.phone_number, secret: r.secret,
+  active: r.active === 1, lastStep: Number(r.last_step), createdAt: Number(r.created_at),
 })
 
 const toUser = (r: Selectable<UserTable>): User => ({
@@ -203,6 +211,7 @@ export class SqlStore implements Store {
         id: tenant.id, name: tenant.name, is_default: tenant.isDefault ? 1 : 0, public_url: tenant.publicUrl,
         signing_alg: tenant.signingAlg, default_connection: tenant.defaultConnection, created_at: Math.floor(Date.now() / 1000),
         attack_protection: JSON.stringify(tenant.attackProtection ?? {}),
+        mfa: JSON.stringify(tenant.mfa ?? {}),
       }
       const { created_at: _, id: __, ...changes } = values
       await db.insertInto('tenants').values(values)
@@ -270,7 +279,8 @@ export class SqlStore implements Store {
         secret_hash: c.secretHash, auth_methods: JSON.stringify(c.authMethods), require_email_verified: c.requireEmailVerified ? 1 : 0,
         callbacks: JSON.stringify(c.callbacks),
         jwks: c.jwks ? JSON.stringify(c.jwks) : null, jwks_uri: c.jwksUri ?? null,
-          token_endpoint_ip_header_trusted: c.trustForwardedIp ? 1 : 0,
+        token_endpoint_ip_header_trusted: c.trustForwardedIp ? 1 : 0,
+        mfa_policy: c.mfaPolicy ?? null,
       }
       await db.insertInto('clients')
         .values({ client_id: c.clientId, tenant_id: c.tenantId, created_at: Math.floor(Date.now() / 1000), ...changes })
@@ -639,6 +649,92 @@ export class SqlStore implements Store {
   async webOriginsOfTenant (tenantId: string): Promise<string[]> {
     const rows = await this.db.selectFrom('clients').select('web_origins').where('tenant_id', '=', tenantId).execute()
     return [...new Set(rows.flatMap((r) => json(r.web_origins) as string[]))]
+  }
+
+  // MFA
+
+  async authenticatorsOfUser (tenantId: string, userId: string): Promise<MfaAuthenticator[]> {
+    const rows = await this.db.selectFrom('mfa_authenticators').selectAll()
+      .where('tenant_id', '=', tenantId).where('user_id', '=', userId).orderBy('created_at').orderBy('id').execute()
+    return rows.map(toAuthenticator)
+  }
+
+  async insertAuthenticator (a: MfaAuthenticator): Promise<void> {
+    await this.db.insertInto('mfa_authenticators').values({
+      id: a.id, tenant_id: a.tenantId, user_id: a.userId, type: a.type, oob_channel: a.oobChannel, phone_number: a.phoneNumber,
+      secret: a.secret, active: a.active ? 1 : 0, last_step: a.lastStep, created_at: a.createdAt,
+    }).execute()
+  }
+
+  async activateAuthenticator (tenantId: string, userId: string, id: string): Promise<void> {
+    await this.db.updateTable('mfa_authenticators').set({ active: 1 })
+      .where('tenant_id', '=', tenantId).where('user_id', '=', userId)
+      .where((eb) => eb.or([eb('id', '=', id), eb('type', '=', 'recovery-code')])).execute()
+  }
+
+  async acceptTotpStep (id: string, step: number): Promise<boolean> {
+    const result = await this.db.updateTable('mfa_authenticators').set({ last_step: step })
+      .where('id', '=', id).where('last_step', '<', step).executeTakeFirst()
+    return Number(result.numUpdatedRows) === 1
+  }
+
+  async replaceSecret (id: string, expected: string, next: string): Promise<boolean> {
+    const result = await this.db.updateTable('mfa_authenticators').set({ secret: next })
+      .where('id', '=', id).where('secret', '=', expected).executeTakeFirst()
+    return Number(result.numUpdatedRows) === 1
+  }
+
+  async deleteAuthenticators (tenantId: string, userId: string, ids?: string[]): Promise<number> {
+    let q = this.db.deleteFrom('mfa_authenticators').where('tenant_id', '=', tenantId).where('user_id', '=', userId)
+    if (ids) {
+      if (ids.length === 0) return 0
+      q = q.where('id', 'in', ids)
+    }
+    const result = await q.executeTakeFirst()
+    return Number(result.numDeletedRows)
+  }
+
+  async insertMfaTransaction (t: MfaTransaction, now: number): Promise<void> {
+    // Expired logins are useless: each insert sweeps them, so the table stays small. They are kept a
+    // day past their end, so that a client is told its mfa_token expired rather than that it is unknown.
+    await this.db.deleteFrom('mfa_transactions').where('expires_at', '<=', now - 86400).execute()
+    await this.db.deleteFrom('mfa_oob_codes').where('expires_at', '<=', now).execute()
+    await this.db.insertInto('mfa_transactions').values({
+      token_hash: t.tokenHash, tenant_id: t.tenantId, client_id: t.clientId, user_id: t.userId,
+      mint: JSON.stringify(t.mint), expires_at: t.expiresAt,
+    }).execute()
+  }
+
+  async mfaTransaction (tokenHash: string): Promise<MfaTransaction | undefined> {
+    const r = await this.db.selectFrom('mfa_transactions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()
+    return r && {
+      tokenHash: r.token_hash, tenantId: r.tenant_id, clientId: r.client_id, userId: r.user_id, mint: json(r.mint), expiresAt: Number(r.expires_at),
+    }
+  }
+
+  async consumeMfaTransaction (tokenHash: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('mfa_transactions').where('token_hash', '=', tokenHash).executeTakeFirst()
+    return Number(result.numDeletedRows) === 1
+  }
+
+  async insertOobCode (c: MfaOobCode): Promise<void> {
+    await this.db.insertInto('mfa_oob_codes').values({
+      code_hash: c.codeHash, tenant_id: c.tenantId, user_id: c.userId, authenticator_id: c.authenticatorId,
+      binding_salt: c.bindingSalt, binding_hash: c.bindingHash, expires_at: c.expiresAt,
+    }).execute()
+  }
+
+  async oobCode (codeHash: string): Promise<MfaOobCode | undefined> {
+    const r = await this.db.selectFrom('mfa_oob_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst()
+    return r && {
+      codeHash: r.code_hash, tenantId: r.tenant_id, userId: r.user_id, authenticatorId: r.authenticator_id,
+      bindingSalt: r.binding_salt, bindingHash: r.binding_hash, expiresAt: Number(r.expires_at),
+    }
+  }
+
+  async consumeOobCode (codeHash: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('mfa_oob_codes').where('code_hash', '=', codeHash).executeTakeFirst()
+    return Number(result.numDeletedRows) === 1
   }
 
   // Signup

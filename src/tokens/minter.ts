@@ -22,6 +22,8 @@ export interface TokenResponse {
   expires_in: number
   refresh_token?: string
   scope?: string
+  /** The mfa-recovery-code grant's new recovery code. */
+  recovery_code?: string
 }
 
 /** The response of grants that issue only an access token (no user login, no id_token). */
