@@ -19,6 +19,7 @@ import clientIp from '../plugins/client-ip.js'
 import cors from '../plugins/cors.js'
 import dbconnectionsSignup from '../plugins/dbconnections-signup.js'
 import errorHandler from '../plugins/error-handler.js'
+import health from '../plugins/health.js'
 import loadShedding from '../plugins/load-shedding.js'
 import notFound from '../plugins/not-found.js'
 import oauthRevoke from '../plugins/oauth-revoke.js'
@@ -76,6 +77,8 @@ export async function buildApp (options: AppOptions) {
     genReqId: () => randomUUID(),
     // Fields must arrive as the types the documentation gives: no coercion of arrays or numbers.
     ajv: { customOptions: { coerceTypes: false } },
+    // While draining (src/server.ts), requests on open connections are still answered, readiness 503.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // ioredis reconnects by itself; its errors are worth a line in the log, not an unhandled event.
@@ -97,6 +100,7 @@ export async function buildApp (options: AppOptions) {
   // Refusals that must stay cheap come first: before the tenant is even looked up.
   await app.register(loadShedding)
   await app.register(requestLimits, { redis })
+  await app.register(health, { redis, hasher })
   // Token endpoints take JSON or form bodies; nothing else (Fastify would also read text/plain).
   app.removeContentTypeParser('text/plain')
   await app.register(formbody)

@@ -135,6 +135,9 @@ export const catalog = {
     'This login attempt has been blocked because the password you\'re using was previously disclosed through a data breach (not in this application). Please check your email for more information.'),
   server_busy: entry(503, 'temporarily_unavailable', 'The server is busy. Try again shortly.'),
 
+  // Operations: GET /health/ready when this instance should not be sent traffic.
+  not_ready: entry(503, 'temporarily_unavailable', (p) => `Not ready: ${p.reason}.`),
+
   // HTTP level (seeds 000 to 002).
   not_found: entry(404, 'not_found', 'The requested endpoint does not exist.'),
   method_not_allowed: entry(405, 'method_not_allowed', (p) => `The ${p.method} method is not allowed on ${p.path}.`),

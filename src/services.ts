@@ -28,6 +28,8 @@ export interface Services {
   passwordless: Passwordless & { verification: PasswordlessVerification }
   /** The decision point before any secret is verified (brute force, IP throttling, breached passwords). */
   attackProtection: AttackProtection
+  /** Set when the server drains before closing: readiness answers 503 from then on. */
+  lifecycle: { draining: boolean }
 }
 
 export interface ServiceOptions {
@@ -57,7 +59,7 @@ export function createServices (config: Config, store: Store, hasher: PasswordHa
   const verification = new PasswordlessVerification({ connections: store, minter, ...loginDeps })
   const clientAuthenticator = new ClientAuthenticator(store)
   clientAuthenticator.register('private_key_jwt', privateKeyJwt(assertions))
-  return { config, store, hasher, grants, clientAuthenticator, passwordless: { ...passwordless, verification }, attackProtection }
+  return { config, store, hasher, grants, clientAuthenticator, passwordless: { ...passwordless, verification }, attackProtection, lifecycle: { draining: false } }
 }
 
 declare module 'fastify' {

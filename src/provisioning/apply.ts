@@ -8,8 +8,9 @@ import { ProvisioningFile, type ProvisionedUserEntry, type ProvisioningDocument 
 import { findDottedField } from '../dotted-fields.js'
 import { invalidIpEntry } from '../security/ip-list.js'
 import type { PasswordHasher } from '../security/password-hasher.js'
+import { DEFAULT_PASSWORD_POLICY, describePolicy, satisfiesPolicy } from '../security/password-policy.js'
 import { sha256Hex } from '../security/secrets.js'
-import type { Client, ClientGrant, Connection, ProvisioningStore, ResourceServer, Store, Tenant, User } from '../store/port.js'
+import type { Client, ClientGrant, Connection, PasswordPolicy, ProvisioningStore, ResourceServer, Store, Tenant, User } from '../store/port.js'
 import { toAttackProtectionOverrides } from './attack-protection.js'
 import { defaults } from '../config.js'
 import { OIDC_SCOPES } from '../tokens/audience.js'
@@ -27,6 +28,8 @@ export interface ApplyReport {
   created: number
   updated: number
   unchanged: number
+  /** What was applied although it is unwise (a weak password, with allowWeakPasswords). */
+  warnings: string[]
 }
 
 /** Checks a parsed file against the schema and its own references; throws naming the bad path. */
@@ -121,6 +124,24 @@ function importedKey (source: SigningKeySource, path: string, tenantId = '') {
 export interface ApplyOptions {
   /** How long a replaced signing key stays published (see keyOverlapSeconds). */
   keyOverlapSeconds?: number
+  /** Apply clear passwords that fail their connection's password policy, with a warning each. */
+  allowWeakPasswords?: boolean
+}
+
+/** Clear passwords are held to their connection's password policy, as signup holds them. */
+function checkPasswords (doc: ProvisioningDocument, allowWeak: boolean, warnings: string[]): void {
+  doc.tenants.forEach((tenant, t) => {
+    tenant.users.forEach((user, u) => {
+      if (user.password === undefined) return
+      const connection = tenant.connections.find((c) => c.name === user.connection)
+      const policy = (connection?.options as { password_policy?: PasswordPolicy } | undefined)?.password_policy ?? DEFAULT_PASSWORD_POLICY
+      if (satisfiesPolicy(policy, user.password)) return
+      const path = `/tenants/${t}/users/${u}/password`
+      const problem = `the password does not satisfy the password policy of connection ${user.connection}: ${describePolicy(policy)}`
+      if (!allowWeak) throw new ProvisioningError(path, `${problem} (--allow-weak-passwords applies it anyway)`)
+      warnings.push(`${path}: ${problem}`)
+    })
+  })
 }
 
 /** APIs, client grants, and the clients that use client_credentials. */
@@ -157,7 +178,8 @@ function checkApis (tenant: ProvisioningDocument['tenants'][number], t: number):
 export async function applyDocument (store: Store, hasher: PasswordHasher, input: unknown, options: ApplyOptions = {}): Promise<ApplyReport> {
   const doc = checkDocument(input)
   const overlap = options.keyOverlapSeconds ?? keyOverlapSeconds(defaults)
-  const report: ApplyReport = { created: 0, updated: 0, unchanged: 0 }
+  const report: ApplyReport = { created: 0, updated: 0, unchanged: 0, warnings: [] }
+  checkPasswords(doc, options.allowWeakPasswords ?? false, report.warnings)
   const count = (before: unknown, after: unknown) => {
     if (before === undefined) report.created++
     else if (isDeepStrictEqual(before, after)) report.unchanged++

@@ -1,6 +1,10 @@
 // The Redis connection Tollgate shares between attack-protection state and rate-limit counters.
 import { Redis } from 'ioredis'
 
+export class RedisConnectError extends Error {
+  override name = 'RedisConnectError'
+}
+
 /** Connects before the app starts, so that a wrong URL fails at start, not at the first login. */
 export async function connectRedis (url: string): Promise<Redis> {
   // A request must not hang on an unreachable Redis: one retry, then the error.
@@ -13,7 +17,7 @@ export async function connectRedis (url: string): Promise<Redis> {
   } catch (err) {
     redis.disconnect()
     // The URL may carry a password: name only the host.
-    throw new Error(`cannot connect to Redis at ${new URL(url).host}: ${(err as Error).message}`)
+    throw new RedisConnectError(`cannot connect to Redis at ${new URL(url).host}: ${(err as Error).message}`)
   }
   return redis
 }
