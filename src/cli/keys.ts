@@ -57,6 +57,13 @@ export async function pruneKeys (store: Store, tenantName?: string): Promise<str
   return lines
 }
 
+/** One line of `keys list`. */
+export function formatKeyListing (k: KeyListing, now = nowSeconds()): string {
+  const retire = k.retireAfter === null ? undefined : Date.parse(k.retireAfter) / 1000
+  const until = retire === undefined ? 'signing' : `${retire > now ? 'published until' : 'expired since'} ${k.retireAfter}`
+  return `${k.tenant}  ${k.kid}  ${k.alg}  ${k.status}  created ${k.createdAt}  ${until}`
+}
+
 const tenantOption = () => new Option('--tenant <name>', 'only this tenant (default: every tenant)')
 
 export function keysCommand (): Command {
@@ -68,12 +75,7 @@ export function keysCommand (): Command {
     .action((options: { tenant?: string, json?: boolean }) => withStore(async ({ store }) => {
       const listed = await listKeys(store, options.tenant)
       if (options.json) return outJson(listed)
-      const now = nowSeconds()
-      for (const k of listed) {
-        const retire = k.retireAfter === null ? undefined : Date.parse(k.retireAfter) / 1000
-        const until = retire === undefined ? 'signing' : `${retire > now ? 'published until' : 'expired since'} ${k.retireAfter}`
-        out(`${k.tenant}  ${k.kid}  ${k.alg}  ${k.status}  created ${k.createdAt}  ${until}`)
-      }
+      for (const k of listed) out(formatKeyListing(k))
     }))
   keys.command('rotate')
     .description("a new current key; the old one stays published until the tokens it signed expire")
