@@ -29,10 +29,18 @@ const errorHandler: FastifyPluginAsync = async (app) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = classify(error)
     if (known) {
-      if (known.cause) request.log.info({ err: known.cause, error: known.body.error }, 'request refused')
+      if (known.key === 'connection_unavailable') {
+        // An outage of the operator's own user store: worth a warning, and its message is the story.
+        const cause = known.cause instanceof Error ? known.cause : undefined
+        request.log.warn({ connection_error: cause ? `${cause.message}${cause.cause instanceof Error ? `: ${cause.cause.message}` : ''}` : String(known.cause) },
+          'custom database unavailable')
+      } else if (known.cause) {
+        request.log.info({ err: known.cause, error: known.body.error }, 'request refused')
+      }
       return reply.code(known.statusCode).headers(known.headers).send(known.body)
     }
     request.log.error({ err: error }, 'unexpected error')
+    if (error.name === 'SqliteError' || String(error.code).startsWith('SQLITE_')) app.tollgate.metrics.backendError('store')
     const failure = oauthError('server_error', { request_id: String(request.id) })
     return reply.code(failure.statusCode).send(failure.body)
   })

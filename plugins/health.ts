@@ -45,6 +45,7 @@ const health: FastifyPluginAsync<HealthOptions> = async (app, { redis, hasher })
       tenants = await withTimeout(store.allTenants())
     } catch (err) {
       app.log.warn({ err: { message: (err as Error).message } }, 'readiness: the store does not answer')
+      app.tollgate.metrics.backendError('store')
       return 'the store does not answer'
     }
     if (redis) {
@@ -60,6 +61,12 @@ const health: FastifyPluginAsync<HealthOptions> = async (app, { redis, hasher })
     }
     return undefined
   }
+
+  // While draining, every answer closes its connection: a keep-alive socket would hold the drain open.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (lifecycle.draining) reply.header('connection', 'close')
+    done(null, payload)
+  })
 
   app.get('/health/live', { config: routeConfig }, async (_request, reply) => {
     reply.headers(noStore)

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis'
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { Config } from './config.js'
+import { createMetrics, NO_METRICS } from './metrics.js'
 import { openBreachedPasswords } from './security/breached-passwords.js'
 import { limitHashes } from './security/hash-limiter.js'
 import { createArgon2Hasher, type PasswordHasher } from './security/password-hasher.js'
@@ -21,6 +22,7 @@ import dbconnectionsSignup from '../plugins/dbconnections-signup.js'
 import errorHandler from '../plugins/error-handler.js'
 import health from '../plugins/health.js'
 import loadShedding from '../plugins/load-shedding.js'
+import metricsPlugin from '../plugins/metrics.js'
 import notFound from '../plugins/not-found.js'
 import oauthRevoke from '../plugins/oauth-revoke.js'
 import oauthRo from '../plugins/oauth-ro.js'
@@ -66,7 +68,10 @@ export async function buildApp (options: AppOptions) {
     throw err
   }
   const { hashConcurrency: concurrency, hashQueue: queue, retryAfterSeconds } = config.loadShedding
-  const hasher = limitHashes(options.hasher ?? createArgon2Hasher(config.argon2), { concurrency, queue, retryAfterSeconds })
+  // Metrics are recorded only when they are served.
+  const metrics = config.metrics.port > 0 ? createMetrics() : NO_METRICS
+  const hasher = limitHashes(options.hasher ?? createArgon2Hasher(config.argon2), { concurrency, queue, retryAfterSeconds }, () => { metrics.shed('hash_queue') })
+  metrics.watchHashes(() => hasher.load)
 
   const app = Fastify({
     // HTTPS served directly, for deployments without a TLS-terminating proxy.
@@ -82,9 +87,12 @@ export async function buildApp (options: AppOptions) {
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // ioredis reconnects by itself; its errors are worth a line in the log, not an unhandled event.
-  redis?.on('error', (err: Error) => { app.log.warn({ err: { message: err.message } }, 'redis connection error') })
+  redis?.on('error', (err: Error) => {
+    metrics.backendError('redis')
+    app.log.warn({ err: { message: err.message } }, 'redis connection error')
+  })
   const attackState = redis ? new RedisAttackState(redis, config.redisKeyPrefix) : store
-  app.decorate('tollgate', createServices(config, store, hasher, { attackState, breachedPasswords, now: options.now }))
+  app.decorate('tollgate', createServices(config, store, hasher, { attackState, breachedPasswords, now: options.now, metrics }))
   if (!options.store) app.addHook('onClose', async () => { await store.close() })
   app.addHook('onClose', async () => {
     breachedPasswords?.close()
@@ -96,6 +104,7 @@ export async function buildApp (options: AppOptions) {
   app.addHook('onReady', async () => { await hasher.verifyNobody('') })
 
   await app.register(errorHandler)
+  await app.register(metricsPlugin)
   await app.register(notFound)
   // Refusals that must stay cheap come first: before the tenant is even looked up.
   await app.register(loadShedding)

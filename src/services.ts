@@ -15,6 +15,7 @@ import { ReplayGuard } from './security/replay-guard.js'
 import type { AttackStateStore, Store } from './store/port.js'
 import { createPasswordStrategies } from './strategies/index.js'
 import { passwordlessStrategy } from './strategies/passwordless.js'
+import { NO_METRICS, type Metrics } from './metrics.js'
 import { IdTokenVerifier } from './tokens/id-token-verifier.js'
 import { TokenMinter } from './tokens/minter.js'
 import { JwtSigner } from './tokens/signer.js'
@@ -28,6 +29,7 @@ export interface Services {
   passwordless: Passwordless & { verification: PasswordlessVerification }
   /** The decision point before any secret is verified (brute force, IP throttling, breached passwords). */
   attackProtection: AttackProtection
+  metrics: Metrics
   /** Set when the server drains before closing: readiness answers 503 from then on. */
   lifecycle: { draining: boolean }
 }
@@ -38,9 +40,11 @@ export interface ServiceOptions {
   breachedPasswords?: BreachedPasswords
   /** The clock of attack protection (epoch ms); tests move it. */
   now?: () => number
+  metrics?: Metrics
 }
 
 export function createServices (config: Config, store: Store, hasher: PasswordHasher, options: ServiceOptions = {}): Services {
+  const metrics = options.metrics ?? NO_METRICS
   const minter = new TokenMinter(store, store, new JwtSigner(), config.tokens, store)
   const passwordless = createPasswordless(config.passwordless, store)
   const strategies = createPasswordStrategies({
@@ -48,18 +52,19 @@ export function createServices (config: Config, store: Store, hasher: PasswordHa
   })
   const attackProtection = new AttackProtection({
     defaults: config.attackProtection, state: options.attackState ?? store, audit: store, breached: options.breachedPasswords, now: options.now,
+    observe: metrics.loginOutcome,
   })
   const loginDeps = { users: store, strategies, protection: attackProtection }
   const idTokens = new IdTokenVerifier(store, config.jwt)
   const assertions = new AssertionVerifier(new ClientKeys(config.jwt), new ReplayGuard(store), config.jwt)
   const grants = createGrants({
     connections: store, clients: store, minter, idTokens, assertions, ...loginDeps,
-    refreshTokens: store, apis: store, refreshTokenIdleLifetime: config.tokens.refreshTokenIdleLifetime,
+    refreshTokens: store, apis: store, refreshTokenIdleLifetime: config.tokens.refreshTokenIdleLifetime, onRefreshReuse: metrics.refreshReuse,
   })
   const verification = new PasswordlessVerification({ connections: store, minter, ...loginDeps })
   const clientAuthenticator = new ClientAuthenticator(store)
   clientAuthenticator.register('private_key_jwt', privateKeyJwt(assertions))
-  return { config, store, hasher, grants, clientAuthenticator, passwordless: { ...passwordless, verification }, attackProtection, lifecycle: { draining: false } }
+  return { config, store, hasher, grants, clientAuthenticator, passwordless: { ...passwordless, verification }, attackProtection, metrics, lifecycle: { draining: false } }
 }
 
 declare module 'fastify' {

@@ -36,7 +36,7 @@ const int = (env: string, path: string, def: number, min: number, max: number | 
 const bool = (env: string, path: string, def: boolean, description: string): Setting => ({ env, path, type: 'boolean', default: def, description })
 
 export const SETTINGS: readonly Setting[] = [
-  { env: 'TOLLGATE_DATA_DIR', path: 'dataDir', type: 'path', default: path.resolve('data'), defaultText: './data',
+  { env: 'TOLLGATE_DATA_DIR', path: 'dataDir', type: 'path', default: path.resolve('data'), defaultText: '`./data` (in the working directory)',
     description: 'Directory of the SQLite store (`tollgate serve` and `apply` create it; other commands require it).' },
   { env: 'HOST', path: 'host', type: 'string', default: '127.0.0.1', description: 'Address to listen on (`0.0.0.0` for every interface).' },
   int('PORT', 'port', 3000, 0, 65535, 'Port to listen on (0: any free port).'),

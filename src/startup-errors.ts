@@ -3,6 +3,7 @@
 import type { Config } from './config.js'
 import { BreachedPasswordsFileError } from './security/breached-passwords.js'
 import { RedisConnectError } from './store/redis.js'
+import { DataDirError } from './store/sqlite.js'
 
 /** A start-up failure already phrased for the operator. */
 export class StartupError extends Error {
@@ -22,9 +23,8 @@ export function describeStartupError (err: unknown, config: Config): string | un
     if (e.code === 'EADDRNOTAVAIL') return `cannot listen on ${where} (HOST, PORT): no such address on this machine`
     return `cannot listen on ${where} (HOST, PORT): ${e.message}`
   }
-  if (e?.name === 'SqliteError' || (e?.syscall && ['mkdir', 'open', 'access'].includes(e.syscall) && e.path?.startsWith(config.dataDir))) {
-    return `cannot use the data directory ${config.dataDir} (TOLLGATE_DATA_DIR): ${e.code === 'EACCES' || /unable to open/.test(e.message) ? 'it is not writable' : e.message}`
-  }
+  if (err instanceof DataDirError) return `TOLLGATE_DATA_DIR: ${err.message}`
+  if (e?.syscall === 'access' && e.path === config.dataDir) return `TOLLGATE_DATA_DIR: cannot write to the data directory ${config.dataDir}: ${e.code}`
   if (config.tls && e?.syscall === 'open' && (e.path === config.tls.certFile || e.path === config.tls.keyFile)) {
     const name = e.path === config.tls.certFile ? 'TOLLGATE_TLS_CERT_FILE' : 'TOLLGATE_TLS_KEY_FILE'
     return `${name}: cannot read ${e.path} (${e.code})`

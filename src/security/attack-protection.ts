@@ -11,6 +11,7 @@
 import { normalizeIP } from '@fastify/rate-limit'
 import type { Config } from '../config.js'
 import { oauthError } from '../errors.js'
+import type { LoginOutcome } from '../metrics.js'
 import type {
   AttackProtectionOverrides, AttackStateStore, AttemptKey, AuditEventType, AuditLog, Client, Connection, IpAllowance,
   Tenant, User,
@@ -63,6 +64,8 @@ export interface AttackProtectionDeps {
   /** The breached-password list of the deployment, when one is configured. */
   breached?: BreachedPasswords
   now?: () => number
+  /** Told of every login outcome it sees (metrics). */
+  observe?: (outcome: LoginOutcome) => void
 }
 
 /** The account a counter belongs to: a user, or a login that names nobody (counted all the same). */
@@ -78,9 +81,11 @@ export const ipKey = (ip: string): string => normalizeIP(ip, 64)
 export class AttackProtection {
   private readonly now: () => number
   private readonly allowLists = new Map<string, IpMatcher>()
+  private readonly observe: (outcome: LoginOutcome) => void
 
   constructor (private readonly deps: AttackProtectionDeps) {
     this.now = deps.now ?? Date.now
+    this.observe = deps.observe ?? (() => {})
   }
 
   settingsFor (tenant: Tenant): AttackProtectionSettings {
@@ -102,6 +107,7 @@ export class AttackProtection {
     const now = this.now()
     if (input.user?.blocked && !input.blockCheckedLater) {
       await this.record('failed_login', input, 'user_blocked')
+      this.observe('blocked')
       throw oauthError('user_blocked')
     }
     const ip = ipKey(input.ip)
@@ -112,6 +118,7 @@ export class AttackProtection {
     if (suspiciousIp.enabled && !exempt) {
       ipAllowance = await this.deps.state.takeIpAllowance(input.tenant.id, ip, budgetOf(settings), now)
       if (!ipAllowance.allowed) {
+        this.observe('too_many_logins')
         throw oauthError('ip_throttled', {}, { headers: { 'retry-after': String(Math.max(1, Math.ceil(ipAllowance.retryAfterMs / 1000))) } })
       }
     }
@@ -126,7 +133,10 @@ export class AttackProtection {
       }
       count = await this.deps.state.countAttempt(counter, fingerprintOf(input.user), now, now + bruteForce.blockSeconds * 1000)
       // Refused attempts stay counted: they keep the block alive, and they are failures of this IP.
-      if (count > bruteForce.threshold) throw oauthError('account_blocked')
+      if (count > bruteForce.threshold) {
+        this.observe('too_many_attempts')
+        throw oauthError('account_blocked')
+      }
     }
 
     const attempt: LoginAttempt = { input, settings, counter, count, ipAllowance }
@@ -143,6 +153,7 @@ export class AttackProtection {
   async afterFailure (attempt: LoginAttempt, detail = 'wrong_password'): Promise<void> {
     const { input, settings } = attempt
     await this.record('failed_login', input, detail)
+    this.observe(detail === 'password_leaked' ? 'password_leaked' : input.user ? 'wrong_password' : 'unknown_user')
     if (attempt.counter && attempt.count === settings.bruteForce.threshold) {
       await this.record('block', input, settings.bruteForce.mode)
     }
@@ -151,6 +162,7 @@ export class AttackProtection {
 
   /** The secret was right: the account's count starts over and the IP gets its failure back. */
   async afterSuccess (attempt: LoginAttempt): Promise<void> {
+    this.observe('success')
     if (attempt.counter) await this.deps.state.clearAttempts(attempt.counter)
     await this.returnAllowance(attempt)
   }
