@@ -27,6 +27,7 @@ import notFound from '../plugins/not-found.js'
 import oauthRevoke from '../plugins/oauth-revoke.js'
 import oauthRo from '../plugins/oauth-ro.js'
 import oauthToken from '../plugins/oauth-token.js'
+import openApi from '../plugins/openapi.js'
 import passwordless from '../plugins/passwordless.js'
 import requestLimits from '../plugins/request-limits.js'
 import tenant from '../plugins/tenant.js'
@@ -109,6 +110,8 @@ export async function buildApp (options: AppOptions) {
   // Refusals that must stay cheap come first: before the tenant is even looked up.
   await app.register(loadShedding)
   await app.register(requestLimits, { redis })
+  // The API document sees every route registered after it.
+  if (config.openApi) await app.register(openApi)
   await app.register(health, { redis, hasher })
   // Token endpoints take JSON or form bodies; nothing else (Fastify would also read text/plain).
   app.removeContentTypeParser('text/plain')
