@@ -16,6 +16,9 @@ export function describeStartupError (err: unknown, config: Config): string | un
   if (err instanceof StartupError) return err.message
   if (err instanceof RedisConnectError) return `TOLLGATE_REDIS_URL: ${err.message}`
   if (err instanceof BreachedPasswordsFileError) return `TOLLGATE_BREACHED_PASSWORDS_FILE: ${err.message}`
+  if (e?.syscall === 'listen' && config.metrics.port !== 0 && (e as { port?: number }).port === config.metrics.port) {
+    return `cannot listen on ${config.metrics.host}:${config.metrics.port} (TOLLGATE_METRICS_HOST, TOLLGATE_METRICS_PORT): ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}`
+  }
   if (e?.syscall === 'listen') {
     const where = `${config.host}:${config.port}`
     if (e.code === 'EADDRINUSE') return `cannot listen on ${where} (HOST, PORT): the port is in use`
