@@ -34,9 +34,10 @@ async function apply (file: string, options: { allowWeakPasswords?: boolean }) {
   }
   try {
     const report = await applyDocument(store, createArgon2Hasher(config.argon2), input, {
-      keyOverlapSeconds: keyOverlapSeconds(config), allowWeakPasswords: options.allowWeakPasswords,
+      keyOverlapSeconds: keyOverlapSeconds(config),
+      allowWeakPasswords: options.allowWeakPasswords,
+      warn: (message) => { process.stderr.write(`tollgate: warning: ${message}\n`) },
     })
-    for (const warning of report.warnings) process.stderr.write(`tollgate: warning: ${warning}\n`)
     out(`applied ${file}: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged`)
   } catch (err) {
     if (err instanceof ProvisioningError) throw new CliFailure(`${file} was not applied, nothing changed: ${err.message}`)

@@ -28,8 +28,6 @@ export interface ApplyReport {
   created: number
   updated: number
   unchanged: number
-  /** What was applied although it is unwise (a weak password, with allowWeakPasswords). */
-  warnings: string[]
 }
 
 /** Checks a parsed file against the schema and its own references; throws naming the bad path. */
@@ -126,10 +124,12 @@ export interface ApplyOptions {
   keyOverlapSeconds?: number
   /** Apply clear passwords that fail their connection's password policy, with a warning each. */
   allowWeakPasswords?: boolean
+  /** Told what is applied although unwise (a weak password, with allowWeakPasswords). */
+  warn?: (message: string) => void
 }
 
 /** Clear passwords are held to their connection's password policy, as signup holds them. */
-function checkPasswords (doc: ProvisioningDocument, allowWeak: boolean, warnings: string[]): void {
+function checkPasswords (doc: ProvisioningDocument, allowWeak: boolean, warn: (message: string) => void): void {
   doc.tenants.forEach((tenant, t) => {
     tenant.users.forEach((user, u) => {
       if (user.password === undefined) return
@@ -139,7 +139,7 @@ function checkPasswords (doc: ProvisioningDocument, allowWeak: boolean, warnings
       const path = `/tenants/${t}/users/${u}/password`
       const problem = `the password does not satisfy the password policy of connection ${user.connection}: ${describePolicy(policy)}`
       if (!allowWeak) throw new ProvisioningError(path, `${problem} (--allow-weak-passwords applies it anyway)`)
-      warnings.push(`${path}: ${problem}`)
+      warn(`${path}: ${problem}`)
     })
   })
 }
@@ -178,8 +178,8 @@ function checkApis (tenant: ProvisioningDocument['tenants'][number], t: number):
 export async function applyDocument (store: Store, hasher: PasswordHasher, input: unknown, options: ApplyOptions = {}): Promise<ApplyReport> {
   const doc = checkDocument(input)
   const overlap = options.keyOverlapSeconds ?? keyOverlapSeconds(defaults)
-  const report: ApplyReport = { created: 0, updated: 0, unchanged: 0, warnings: [] }
-  checkPasswords(doc, options.allowWeakPasswords ?? false, report.warnings)
+  const report: ApplyReport = { created: 0, updated: 0, unchanged: 0 }
+  checkPasswords(doc, options.allowWeakPasswords ?? false, options.warn ?? (() => {}))
   const count = (before: unknown, after: unknown) => {
     if (before === undefined) report.created++
     else if (isDeepStrictEqual(before, after)) report.unchanged++
