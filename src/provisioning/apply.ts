@@ -1,7 +1,7 @@
 // `tollgate apply`: makes the store hold what a provisioning file declares. All of it is checked
 // before anything is written, and it is written in one transaction: a bad file changes nothing.
 // Applying the same file twice changes nothing the second time.
-import { Value } from '@sinclair/typebox/value'
+import { Value, type ValueError } from '@sinclair/typebox/value'
 import { randomBytes, randomUUID, type JsonWebKey } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
 import { ProvisioningFile, type ProvisionedUserEntry, type ProvisioningDocument } from '../../schemas/provisioning.js'
@@ -31,10 +31,19 @@ export interface ApplyReport {
 }
 
 /** Checks a parsed file against the schema and its own references; throws naming the bad path. */
+/** A schema error in words; for a choice of fixed values, the values allowed and the one given. */
+function explainError (error: ValueError): string {
+  const choices = (error.schema as { anyOf?: Array<{ const?: unknown }> }).anyOf?.map((s) => s.const)
+  if (choices && choices.length > 0 && choices.every((c) => typeof c === 'string')) {
+    return `${JSON.stringify(error.value)} is not allowed: use one of ${choices.join(', ')}`
+  }
+  return error.message
+}
+
 export function checkDocument (input: unknown): ProvisioningDocument {
   const withDefaults = Value.Default(ProvisioningFile, structuredClone(input))
   const [first] = Value.Errors(ProvisioningFile, withDefaults)
-  if (first) throw new ProvisioningError(first.path || '/', first.message)
+  if (first) throw new ProvisioningError(first.path || '/', explainError(first))
   const doc = withDefaults as ProvisioningDocument
   const seenHosts = new Map<string, string>()
   doc.tenants.forEach((tenant, t) => {
