@@ -30,6 +30,7 @@ export async function serve (options: { demo?: boolean }) {
     const { port } = app.server.address() as { port: number }
     const scheme = config.tls ? 'https' : 'http'
     out(`Tollgate is listening on ${scheme}://${config.host}:${port} (data in ${config.dataDir})`)
+    if (app.metricsAddress) out(`Prometheus metrics on http://${app.metricsAddress}/metrics`)
     if (options.demo) out(`Log the demo user in:\n  ${demoLoginCommand(`${scheme}://localhost:${port}`)}`)
   } catch (err) {
     const line = describeStartupError(err, config)
