@@ -13,6 +13,7 @@ import { TEST_REDIS_URL } from './helpers/attack.js'
 import { fixture, PASSWORD } from './helpers/fixture.js'
 import { LEGACY_USERS } from './helpers/user-store-server.js'
 import { exitWithin, serve, start } from './helpers/process.js'
+import { makeCertificate } from './helpers/tls.js'
 
 t.setTimeout(600_000)
 
@@ -124,4 +125,16 @@ t.test('npm start: the demo goes into its own tenant only, says so, and SIGTERM 
   t.same(tenants, [{ name: 'acme', isDefault: 1 }, { name: 'demo', isDefault: 0 }, { name: 'other', isDefault: 0 }])
   const hosts = db.prepare('SELECT t.name, h.host FROM tenant_hosts h JOIN tenants t ON t.id = h.tenant_id ORDER BY h.host').all()
   t.same(hosts, [{ name: 'demo', host: '127.0.0.1' }, { name: 'acme', host: 'acme.test' }, { name: 'acme', host: 'localhost' }, { name: 'other', host: 'other.test' }])
+})
+
+t.test('with TLS, the banner and the demo command say https', async (t) => {
+  const tls = makeCertificate(t)
+  const config = testConfig(t)
+  const server = await serve(t, ['serve', '--demo'], {
+    TOLLGATE_DATA_DIR: config.dataDir, PORT: '0', LOG_LEVEL: 'warn', ...LIGHT_ARGON2, TOLLGATE_TLS_CERT_FILE: tls.certFile, TOLLGATE_TLS_KEY_FILE: tls.keyFile,
+  })
+  t.match(server.url, /^https:\/\/127\.0\.0\.1:\d+$/)
+  await server.waitFor(/curl -s https:\/\/localhost:\d+\/oauth\/ro /)
+  server.child.kill('SIGTERM')
+  t.same(await exitWithin(server), { code: 0, signal: null })
 })
