@@ -36,7 +36,14 @@ function checks (config: Config): Array<[string, Check]> {
     }],
     ['listen', async () => {
       if (config.port === 0) return 'PORT=0: any free port'
-      await portFree(config.host, config.port)
+      try {
+        await portFree(config.host, config.port)
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+          throw new Error(`cannot listen on ${config.host}:${config.port} (HOST, PORT): the port is in use (is Tollgate already running?)`)
+        }
+        throw err
+      }
       return `${config.host}:${config.port} is free`
     }],
   ]
