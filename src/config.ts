@@ -3,7 +3,6 @@
 // Behaviour never depends on NODE_ENV: every difference is a named setting.
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import { parseEncryptionKey } from './security/encryption.js'
 import { invalidIpEntry } from './security/ip-list.js'
 import { applyEnvironment, settingDefaults, SettingError } from './settings.js'
 
@@ -209,9 +208,6 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, overrides: Par
   }
   if (config.server.headersTimeoutMs > config.server.requestTimeoutMs) {
     throw new ConfigError(`invalid setting TOLLGATE_HEADERS_TIMEOUT_MS=${config.server.headersTimeoutMs}: allowed is at most TOLLGATE_REQUEST_TIMEOUT_MS (${config.server.requestTimeoutMs})`)
-  }
-  for (const [name, keys] of [['TOLLGATE_ENCRYPTION_KEY', config.encryption.key ? [config.encryption.key] : []], ['TOLLGATE_ENCRYPTION_PREVIOUS_KEYS', config.encryption.previousKeys]] as const) {
-    if (keys.some((k: string) => !parseEncryptionKey(k))) throw new ConfigError(`invalid setting ${name}: each key is 32 random bytes in base64 (openssl rand -base64 32)`)
   }
   return config as Config
 }

@@ -3,9 +3,10 @@
 // all made from it, so they cannot disagree.
 import os from 'node:os'
 import path from 'node:path'
+import { parseEncryptionKey } from './security/encryption.js'
 import { invalidIpEntry } from './security/ip-list.js'
 
-export type SettingType = 'integer' | 'number' | 'boolean' | 'string' | 'enum' | 'list' | 'json' | 'path' | 'url' | 'trust-proxy'
+export type SettingType = 'integer' | 'number' | 'boolean' | 'string' | 'enum' | 'list' | 'json' | 'path' | 'url' | 'trust-proxy' | 'key'
 
 export interface Setting {
   /** The environment variable. */
@@ -22,7 +23,7 @@ export interface Setting {
   /** enum: the values allowed. */
   values?: readonly string[]
   /** list: what each entry must be. */
-  entries?: 'ip-or-cidr' | 'route' | 'text'
+  entries?: 'ip-or-cidr' | 'route' | 'key'
   description: string
 }
 
@@ -53,7 +54,7 @@ export const SETTINGS: readonly Setting[] = [
     description: 'Scheme of a tenant\'s issuer built from one of its listed hosts (a tenant without `public_url`).' },
   int('TOLLGATE_TENANT_CACHE_SIZE', 'tenantCacheSize', 1000, 16, 100000, 'Hosts whose tenant is remembered at once (least recently used forgotten first).'),
   // Node's own defaults are minutes or unlimited; these suit a token API whose requests are small.
-  int('TOLLGATE_REQUEST_TIMEOUT_MS', 'server.requestTimeoutMs', 30000, 1000, undefined, 'A whole request (headers and body) must arrive within this, in ms.'),
+  int('TOLLGATE_REQUEST_TIMEOUT_MS', 'server.requestTimeoutMs', 30000, 1000, 600000, 'A whole request (headers and body) must arrive within this, in ms.'),
   int('TOLLGATE_HEADERS_TIMEOUT_MS', 'server.headersTimeoutMs', 10000, 500, undefined, 'Headers must arrive within this, in ms (at most TOLLGATE_REQUEST_TIMEOUT_MS).'),
   int('TOLLGATE_CONNECTION_TIMEOUT_MS', 'server.connectionTimeoutMs', 60000, 1000, undefined, 'A socket with no activity for this long is closed, in ms.'),
   int('TOLLGATE_KEEP_ALIVE_TIMEOUT_MS', 'server.keepAliveTimeoutMs', 5000, 100, undefined, 'An idle keep-alive connection is closed after this, in ms.'),
@@ -65,9 +66,9 @@ export const SETTINGS: readonly Setting[] = [
   int('TOLLGATE_CONFIG_MAX_AGE_MS', 'configMaxAgeMs', 250, 0, 1000, 'How old the last check of the configuration version may be when a request reads configuration, in ms.'),
   int('TOLLGATE_AUDIT_FLUSH_MS', 'audit.flushMs', 200, 10, 5000, 'Audit events are written in batches at least this often, in ms.'),
   int('TOLLGATE_AUDIT_MAX_EVENTS', 'audit.maxEvents', 1000, 1, 100000, 'Audit events held before a batch is written at once.'),
-  { env: 'TOLLGATE_ENCRYPTION_KEY', path: 'encryption.key', type: 'string', default: '',
-    description: 'Server key sealing secrets at rest (TOTP secrets): 32 random bytes in base64 (`openssl rand -base64 32`); required when a tenant uses MFA.' },
-  { env: 'TOLLGATE_ENCRYPTION_PREVIOUS_KEYS', path: 'encryption.previousKeys', type: 'list', entries: 'text', default: [],
+  { env: 'TOLLGATE_ENCRYPTION_KEY', path: 'encryption.key', type: 'key', default: '',
+    description: 'Server key sealing secrets at rest (TOTP secrets); required when a tenant uses MFA.' },
+  { env: 'TOLLGATE_ENCRYPTION_PREVIOUS_KEYS', path: 'encryption.previousKeys', type: 'list', entries: 'key', default: [],
     description: 'Earlier encryption keys, comma-separated: they only open secrets sealed before a rotation.' },
   bool('TOLLGATE_OPENAPI_ENABLED', 'openApi', true, 'Serve the OpenAPI document at `/openapi.json` and its reference page at `/docs`.'),
   // OWASP's argon2id recommendation: 19 MiB, 2 passes, 1 lane.
@@ -160,12 +161,13 @@ export function allowedValues (s: Setting): string {
     case 'number': return `a number, ${range}`
     case 'boolean': return '`true` or `false`'
     case 'enum': return s.values!.map((v) => `\`${v}\``).join(', ')
-    case 'list': return s.entries === 'route' ? 'paths starting with `/`, comma-separated' : s.entries === 'text' ? 'values, comma-separated' : 'IP addresses or CIDRs, comma-separated'
+    case 'list': return s.entries === 'route' ? 'paths starting with `/`, comma-separated' : s.entries === 'key' ? 'keys as for TOLLGATE_ENCRYPTION_KEY, comma-separated' : 'IP addresses or CIDRs, comma-separated'
     case 'json': return 'a JSON object of path to `{"max", "windowSeconds"}`'
     case 'path': return 'a file path'
     case 'url': return 'a `redis://` or `rediss://` URL'
     case 'trust-proxy': return '`true`, `false`, or IP addresses or CIDRs, comma-separated'
     case 'string': return 'text'
+    case 'key': return '32 random bytes in base64 (`openssl rand -base64 32`)'
   }
 }
 
@@ -184,10 +186,11 @@ function parse (s: Setting, raw: string): unknown {
     case 'string': return raw
     case 'path': return path.resolve(raw)
     case 'url': return /^rediss?:\/\/.+/.test(raw) && URL.canParse(raw) ? raw : undefined
+    case 'key': return parseEncryptionKey(raw) ? raw : undefined
     case 'list': {
       const entries = list(raw)
       if (s.entries === 'route') return entries.every((e) => e.startsWith('/')) ? entries : undefined
-      if (s.entries === 'text') return entries
+      if (s.entries === 'key') return entries.every((e) => parseEncryptionKey(e)) ? entries : undefined
       return invalidIpEntry(entries) === undefined ? entries : undefined
     }
     case 'json': {
@@ -209,8 +212,8 @@ function parse (s: Setting, raw: string): unknown {
 export function parseSetting (s: Setting, raw: string): unknown {
   const value = parse(s, raw)
   if (value === undefined) {
-    // Never echo a Redis URL: it may carry a password.
-    const shown = s.type === 'url' ? '(hidden)' : JSON.stringify(raw)
+    // Never echo a Redis URL (it may carry a password) or a key.
+    const shown = s.type === 'url' || s.type === 'key' || s.entries === 'key' ? '(hidden)' : JSON.stringify(raw)
     throw new SettingError(`invalid setting ${s.env}=${shown}: allowed is ${allowedValues(s).replaceAll('`', '')}`)
   }
   return value

@@ -59,7 +59,10 @@ async function refusedWithin (url: string, deadlineMs = 60_000) {
 
 async function provisioned (t: Test, loginUrl: string) {
   const config = testConfig(t)
-  await provision(config, fixture({ loginUrl }))
+  const document = fixture({ loginUrl })
+  // The requests below name the server by its address: the tenant lists it.
+  document.tenants[0].hosts.push('127.0.0.1')
+  await provision(config, document)
   return config.dataDir
 }
 

@@ -44,7 +44,7 @@ t.test('users mfa list shows the authenticators, reset removes them, --help does
 
   const unknown = await tollgate(dataDir, 'users', 'mfa', 'list', '--connection', 'db', 'nobody@acme.test')
   t.same([unknown.code, unknown.stderr], [1, 'tollgate: no user nobody@acme.test in acme/db\n'])
-  const typo = await tollgate(dataDir, 'users', 'mfa', 'list', '--conection', 'db', 'alice@acme.test')
+  const typo = await tollgate(dataDir, 'users', 'mfa', 'list', '--connection', 'db', '--tenat', 'acme', 'alice@acme.test')
   t.equal(typo.code, 2, 'a usage mistake')
-  t.match(typo.stderr, /^tollgate: unknown option '--conection'/)
+  t.match(typo.stderr, /^tollgate: unknown option '--tenat'/)
 })
