@@ -40,7 +40,7 @@ const wellKnown: FastifyPluginAsyncTypebox = async (app) => {
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: [...new Set(keys.map((k) => k.alg))],
       scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'name', 'nickname', 'picture', 'updated_at', 'email', 'email_verified'],
+      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'name', 'nickname', 'picture', 'updated_at', 'email', 'email_verified', 'sid'],
     }
   })
 }

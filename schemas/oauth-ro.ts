@@ -16,6 +16,8 @@ export const PasswordGrantBody = Type.Object({
   connection: Field(),
   device: Type.Optional(Field()),
   id_token: Type.Optional(JwtField()),
+  /** The TOTP code of a user who must use MFA (Auth0's legacy MFA on this endpoint). */
+  mfa_code: Type.Optional(Field()),
 })
 
 // grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer (the id_token exchange). Seed 003 lists

@@ -4,6 +4,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import os from 'node:os'
 import path from 'node:path'
+import { parseEncryptionKey } from './security/encryption.js'
 import { invalidIpEntry } from './security/ip-list.js'
 
 /** A request budget: at most `max` requests per `windowSeconds`. */
@@ -139,6 +140,23 @@ export const ConfigSchema = Type.Object({
     /** Addresses never rate limited (e.g. your own backend). */
     allowList: Type.Array(Type.String({ minLength: 1 })),
   }),
+  /** Worker processes serving one port (node:cluster); 1 serves from the main process. */
+  workers: Type.Integer({ minimum: 1, maximum: 64 }),
+  /** How old the last read of the configuration version may be when a request reads configuration. */
+  configMaxAgeMs: Type.Integer({ minimum: 0, maximum: 1000 }),
+  /** Audit events are written in batches: at least every `flushMs`, and at most `maxEvents` held. */
+  audit: Type.Object({
+    flushMs: Type.Integer({ minimum: 10, maximum: 5000 }),
+    maxEvents: Type.Integer({ minimum: 1, maximum: 100000 }),
+  }),
+  /**
+   * The server key sealing secrets at rest (TOTP secrets): 32 random bytes, base64. Required as soon
+   * as a tenant enables MFA. Previous keys only open values sealed before a rotation.
+   */
+  encryption: Type.Object({
+    key: Type.String(),
+    previousKeys: Type.Array(Type.String({ minLength: 1 })),
+  }),
   loadShedding: Type.Object({
     /** Password hashes computed at once; the rest wait. */
     hashConcurrency: Type.Integer({ minimum: 1 }),
@@ -220,6 +238,10 @@ export const defaults: Config = {
     accountRoutes: ['/oauth/ro', '/oauth/token', '/passwordless/verify'],
     allowList: [],
   },
+  workers: os.availableParallelism(),
+  configMaxAgeMs: 250,
+  audit: { flushMs: 200, maxEvents: 1000 },
+  encryption: { key: '', previousKeys: [] },
   // A few hashes per core may wait (about 4 x 23 ms here); more would only grow the queue's latency.
   loadShedding: {
     hashConcurrency: os.availableParallelism(),
@@ -306,6 +328,12 @@ const variables: Array<[string, (c: any, v: string) => void]> = [
   ['TOLLGATE_ACCOUNT_RATE_LIMIT_WINDOW_SECONDS', (c, v) => { c.rateLimits.perAccount.windowSeconds = v }],
   ['TOLLGATE_ACCOUNT_RATE_LIMIT_ROUTES', (c, v) => { c.rateLimits.accountRoutes = list(v) }],
   ['TOLLGATE_RATE_LIMIT_ALLOW_LIST', (c, v) => { c.rateLimits.allowList = list(v) }],
+  ['TOLLGATE_WORKERS', (c, v) => { c.workers = v }],
+  ['TOLLGATE_CONFIG_MAX_AGE_MS', (c, v) => { c.configMaxAgeMs = v }],
+  ['TOLLGATE_AUDIT_FLUSH_MS', (c, v) => { c.audit.flushMs = v }],
+  ['TOLLGATE_AUDIT_MAX_EVENTS', (c, v) => { c.audit.maxEvents = v }],
+  ['TOLLGATE_ENCRYPTION_KEY', (c, v) => { c.encryption.key = v }],
+  ['TOLLGATE_ENCRYPTION_PREVIOUS_KEYS', (c, v) => { c.encryption.previousKeys = list(v) }],
   ['TOLLGATE_HASH_CONCURRENCY', (c, v) => { c.loadShedding.hashConcurrency = v }],
   ['TOLLGATE_HASH_QUEUE', (c, v) => { c.loadShedding.hashQueue = v }],
   ['TOLLGATE_BUSY_RETRY_AFTER_SECONDS', (c, v) => { c.loadShedding.retryAfterSeconds = v }],
@@ -333,6 +361,9 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, overrides: Par
   }
   if (config.server.headersTimeoutMs > config.server.requestTimeoutMs) {
     throw new ConfigError(`invalid setting /server/headersTimeoutMs: ${config.server.headersTimeoutMs} is more than /server/requestTimeoutMs (${config.server.requestTimeoutMs})`)
+  }
+  for (const [name, keys] of [['TOLLGATE_ENCRYPTION_KEY', config.encryption.key ? [config.encryption.key] : []], ['TOLLGATE_ENCRYPTION_PREVIOUS_KEYS', config.encryption.previousKeys]] as const) {
+    if (keys.some((k) => !parseEncryptionKey(k))) throw new ConfigError(`invalid setting ${name}: each key is 32 random bytes in base64 (openssl rand -base64 32)`)
   }
   return config
 }

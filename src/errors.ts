@@ -104,6 +104,7 @@ export const catalog = {
     'user_metadata must be an object of at most 10 properties whose values are strings of at most 500 characters'),
   parameter_too_long: entry(400, 'invalid_request', (p) => `${echo(p.name)} parameter is too long`),
   parameter_not_object: entry(400, 'invalid_request', (p) => `${echo(p.name)} parameter must be an object`),
+  parameter_not_array: entry(400, 'invalid_request', (p) => `${echo(p.name)} parameter must be an array of strings`),
 
   // CORS: browsers may call only from the web origins a client lists.
   origin_not_allowed: entry(403, 'access_denied', (p) => `Origin ${echo(p.origin)} is not an allowed web origin of any client of this tenant.`),
@@ -155,6 +156,35 @@ export const catalog = {
     'This login has been blocked because your password has been leaked in another website. We’ve sent you an email with instructions on how to unblock it.'),
   server_busy: entry(503, 'temporarily_unavailable', 'The server is busy. Try again shortly.'),
 
+  // Multi-factor authentication (Auth0's MFA API and its grants on /oauth/token). mfa_required
+  // carries the mfa_token in the body, next to error and error_description.
+  mfa_required: entry(403, 'mfa_required', 'Multifactor authentication required'),
+  mfa_token_invalid: entry(403, 'invalid_grant', 'Malformed mfa_token'),
+  mfa_token_expired: entry(403, 'expired_token', 'mfa_token is expired'),
+  // The MFA API takes the mfa_token as a Bearer token.
+  mfa_bearer_invalid: entry(401, 'invalid_token', 'The mfa_token is invalid or has expired.'),
+  mfa_invalid_otp: entry(403, 'invalid_grant', 'Invalid otp_code.'),
+  mfa_invalid_oob_code: entry(403, 'invalid_grant', 'Invalid oob_code.'),
+  mfa_invalid_binding_code: entry(403, 'invalid_grant', 'Invalid binding_code.'),
+  mfa_invalid_recovery_code: entry(403, 'invalid_grant', 'Invalid recovery_code.'),
+  mfa_not_enrolled: entry(403, 'invalid_grant', (p) => `User is not enrolled with ${p.factor}.`),
+  mfa_authenticator_not_active: entry(403, 'invalid_grant', 'The authenticator is not active: its enrolment was never confirmed with a code.'),
+  // Auth0: a bucket of 10 attempts per user, refilled one per 6 minutes.
+  mfa_too_many_attempts: entry(429, 'too_many_attempts', 'Too many failed MFA attempts. Try again later.'),
+  // The same bucket shape for SMS sent to one user (enrolments and challenges), against SMS pumping.
+  mfa_too_many_sms: entry(429, 'too_many_attempts', 'Too many MFA codes sent. Try again later.'),
+  mfa_already_enrolled: entry(403, 'access_denied', 'User is already enrolled.'),
+  mfa_unsupported_authenticator_type: entry(400, 'invalid_request', 'authenticator_types must be ["otp"] or ["oob"] (with oob_channels ["sms"])'),
+  mfa_factor_disabled: entry(403, 'access_denied', (p) => `The ${p.factor} factor is not enabled for this tenant.`),
+  mfa_invalid_phone_number: entry(400, 'invalid_request', 'phone_number must be in E.164 format (+ and up to 15 digits)'),
+  mfa_unsupported_challenge_type: entry(400, 'unsupported_challenge_type', (p) => `User is not enrolled with an active ${p.type} authenticator.`),
+  mfa_authenticator_not_found: entry(404, 'not_found', 'Authenticator not found.'),
+  mfa_remove_scope_missing: entry(403, 'access_denied', 'Deleting an authenticator needs an access token for the MFA API with the remove:authenticators scope.'),
+  // /oauth/ro (legacy), as Auth0's mobile SDKs expect it.
+  ro_mfa_required: entry(401, 'a0.mfa_required', 'Multifactor authentication required'),
+  ro_mfa_registration_required: entry(401, 'a0.mfa_registration_required', 'Multifactor authentication required: enrol a factor first'),
+  ro_mfa_invalid_code: entry(401, 'a0.mfa_invalid_code', 'Wrong or expired code.'),
+
   // HTTP level (seeds 000 to 002).
   not_found: entry(404, 'not_found', 'The requested endpoint does not exist.'),
   method_not_allowed: entry(405, 'method_not_allowed', (p) => `The ${echo(p.method)} method is not allowed on ${echo(p.path)}.`),
@@ -178,6 +208,8 @@ export type ErrorKey = keyof typeof catalog
 export interface ErrorBody {
   error: string
   error_description: string
+  /** Fields some errors carry besides (mfa_required's mfa_token). */
+  [field: string]: string
 }
 
 export class OAuthError extends Error {
@@ -186,18 +218,24 @@ export class OAuthError extends Error {
   readonly body: ErrorBody
   readonly headers: Record<string, string>
 
-  constructor (key: ErrorKey, params: Record<string, string> = {}, options: { headers?: Record<string, string>, cause?: unknown } = {}) {
+  constructor (key: ErrorKey, params: Record<string, string> = {},
+    options: { headers?: Record<string, string>, cause?: unknown, fields?: Record<string, string> } = {}) {
     const { status, error, description } = catalog[key]
     const text = typeof description === 'function' ? description(params) : description
+    // A documented refusal needs no stack trace, and capturing one was a visible share of a rejected request.
+    const stackTraceLimit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(text, { cause: options.cause })
+    Error.stackTraceLimit = stackTraceLimit
     this.name = 'OAuthError'
     this.key = key
     this.statusCode = status
-    this.body = { error, error_description: text }
+    this.body = { error, error_description: text, ...options.fields }
     this.headers = options.headers ?? {}
   }
 }
 
-export function oauthError (key: ErrorKey, params?: Record<string, string>, options?: { headers?: Record<string, string>, cause?: unknown }): OAuthError {
+export function oauthError (key: ErrorKey, params?: Record<string, string>,
+  options?: { headers?: Record<string, string>, cause?: unknown, fields?: Record<string, string> }): OAuthError {
   return new OAuthError(key, params, options)
 }

@@ -19,5 +19,6 @@ export function toOAuthError (errors: readonly SchemaError[]): OAuthError {
     return oauthError('parameter_not_object', { name: field })
   }
   if (first.keyword === 'maxLength') return oauthError('parameter_too_long', { name: field })
+  if ((first.keyword === 'type' && first.params.type === 'array') || first.keyword === 'maxItems') return oauthError('parameter_not_array', { name: field })
   return oauthError('parameter_not_string', { name: field })
 }

@@ -27,7 +27,8 @@ t.test('discovery lists every endpoint, grant type, authentication method and al
     jwks_uri: 'http://acme.test/.well-known/jwks.json',
     grant_types_supported: [
       'password', PASSWORD_REALM, 'http://auth0.com/oauth/grant-type/passwordless/otp', 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-      'refresh_token', 'client_credentials',
+      'refresh_token', 'client_credentials', 'http://auth0.com/oauth/grant-type/mfa-otp', 'http://auth0.com/oauth/grant-type/mfa-oob',
+      'http://auth0.com/oauth/grant-type/mfa-recovery-code',
     ],
     token_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt'],
     token_endpoint_auth_signing_alg_values_supported: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'],
@@ -36,7 +37,7 @@ t.test('discovery lists every endpoint, grant type, authentication method and al
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['RS256'],
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'name', 'nickname', 'picture', 'updated_at', 'email', 'email_verified'],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'name', 'nickname', 'picture', 'updated_at', 'email', 'email_verified', 'sid'],
   })
 
   // Whatever it lists must exist: every endpoint answers, every grant type is served.

@@ -134,7 +134,7 @@ t.test('RFC 7523 assertions on /oauth/token', async (t) => {
       ['iss not a client', { assertion: await assertion('nobody', keys.robotRsa) }, 400, assertionRefused('iss is not a client of this tenant')],
       ['iss missing', { assertion: await assertion('robot', keys.robotRsa, { iss: undefined }) }, 400, assertionRefused('the assertion has no iss')],
       ['iss another client than client_id', { client_id: 'butler', assertion: await assertion('robot', keys.robotRsa) }, 400, assertionRefused('client_id is not the assertion\'s iss')],
-      ['sub a user, for a client not allowed to act for users', { assertion: await assertion('robot', keys.robotRsa, { sub: 'auth0|alice' }) }, 400, assertionRefused('sub is neither the client nor allowed to be a user')],
+      ['sub a user, for a client not allowed to act for users', { assertion: await assertion('robot', keys.robotRsa, { sub: 'auth0|alice' }) }, 400, assertionRefused(`sub is not the client, and its grant for ${API} does not act for users`)],
       ['sub missing', { assertion: await assertion('robot', keys.robotRsa, { sub: undefined }) }, 400, assertionRefused('the sub claim is missing')],
       ['sub a user that does not exist', { assertion: await assertion('butler', keys.butlerEd, { sub: 'auth0|ghost' }) }, 400, userRefused],
       ['sub a blocked user', { assertion: await assertion('butler', keys.butlerEd, { sub: 'auth0|bob' }) }, 400, userRefused],
@@ -210,4 +210,33 @@ t.test('assertions, client assertions and issued tokens never reach the log, eve
   for (const secret of [grantAssertion, clientAssertion, ok.json().access_token]) {
     for (const segment of secret.split('.').slice(1)) t.notOk(log.includes(segment), 'no part of a token is logged')
   }
+})
+
+t.test('an assertion buys only what the client grant allows: the API, its scopes, acting for users per API', async (t) => {
+  const REPORTS = 'https://reports.acme.test/'
+  const document = jwtBearerFixture()
+  const acme = document.tenants[0]
+  acme.apis!.push({ identifier: REPORTS, name: 'Reports', scopes: ['read:reports', 'delete:reports'] })
+  acme.client_grants!.push({ client_id: 'butler', audience: REPORTS, scope: ['read:reports'] })
+  const app = await buildTestApp(t, { document })
+  const token = async (fields: Record<string, unknown>) =>
+    app.inject({ method: 'POST', url: '/oauth/token', headers: { host: 'acme.test' }, payload: grantBody(fields) })
+
+  const noGrant = await token({ audience: REPORTS, assertion: await assertion('robot', keys.robotRsa), scope: 'read:reports' })
+  t.equal(noGrant.statusCode, 403, 'a client without a client grant for the API')
+  t.same(noGrant.json(), { error: 'access_denied', error_description: `Client is not authorized to access "${REPORTS}". You need to create a "client-grant" associated to this API.` })
+
+  const beyond = await token({ assertion: await assertion('robot', keys.robotRsa), scope: 'read:things read:mail' })
+  t.equal(beyond.statusCode, 403, 'a scope the API defines but the grant does not give')
+  t.same(beyond.json(), { error: 'access_denied', error_description: 'Client has not been granted scopes: read:mail' })
+
+  const notForUsersHere = await token({ audience: REPORTS, assertion: await assertion('butler', keys.butlerEd, { sub: 'auth0|alice' }), scope: 'read:reports' })
+  t.equal(notForUsersHere.statusCode, 400, 'acting for users is allowed by the grant of one API, not of another')
+  t.same(notForUsersHere.json(), assertionRefused(`sub is not the client, and its grant for ${REPORTS} does not act for users`))
+  const asItself = await token({ audience: REPORTS, assertion: await assertion('butler', keys.butlerEd), scope: 'read:reports' })
+  t.equal(asItself.statusCode, 200, 'as itself, within its grant')
+
+  const robotAsUser = await token({ assertion: await assertion('robot', keys.robotRsa, { sub: 'auth0|alice' }), scope: 'read:things' })
+  t.equal(robotAsUser.statusCode, 400, 'a client whose grant does not act for users cannot name a user')
+  t.same(robotAsUser.json(), assertionRefused(`sub is not the client, and its grant for ${API} does not act for users`))
 })

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto'
 import { oauthError } from '../errors.js'
 import { findDottedField } from '../dotted-fields.js'
 import type { JsonObject, User, UserStore } from '../store/port.js'
-import type { PasswordStrategy } from './types.js'
+import type { SecretStrategy } from './types.js'
 
 /** A profile is a few hundred bytes; metadata included, far less than this. */
 const MAX_PROFILE_BYTES = 64 * 1024
@@ -62,9 +62,9 @@ async function readProfile (response: Response): Promise<JsonObject> {
   return asObject(profile)
 }
 
-export function customDatabaseStrategy (users: UserStore, timeoutMs: number): PasswordStrategy {
+export function customDatabaseStrategy (users: UserStore, timeoutMs: number): SecretStrategy {
   return {
-    async verifyPassword ({ connection, login, password, user }) {
+    async verifySecret ({ connection, login, secret: password, user }) {
       let response: Response
       try {
         response = await fetch(connection.options.login_url!, {

@@ -8,6 +8,10 @@ import type { VerificationKey } from './public-keys.js'
 
 export class JwtRejected extends Error {
   override readonly name = 'JwtRejected'
+  /** Whether the token's only fault is that it expired (bearer tokens answer that differently). */
+  constructor (reason: string, readonly expired = false) {
+    super(reason)
+  }
 }
 
 export interface JwtExpectations {
@@ -103,6 +107,7 @@ export function verifyJwt (token: unknown, expect: JwtExpectations): VerifiedJwt
   } catch (err) {
     if (err instanceof JwtRejected) throw err
     const code = err instanceof TokenError ? err.code : undefined
+    if (code === TokenError.codes.expired) throw new JwtRejected(reasons[code]!, true)
     if (code === TokenError.codes.invalidClaimValue) return reject(claimRefused((err as Error).message))
     const missing = code === TokenError.codes.missingRequiredClaim && expect.requiredClaims.find((c) => (err as Error).message === `The ${c} claim is required.`)
     if (missing) return reject(`the ${missing} claim is missing`)

@@ -21,7 +21,7 @@ export const group: CatalogGroup = {
     { key: 'missing_parameter', name: 'exchange: missing id_token', request: exchange({ device: 'pixel-7' }), status: 400, body: invalidRequest('missing id_token parameter') },
     { key: 'invalid_id_token', name: 'exchange: HS256 forged with the public key', request: exchange({ device: 'pixel-7', id_token: hmacWithPublicKey(keys.acme, alice) }), status: 400, body: invalidIdToken },
     { key: 'invalid_id_token', name: 'exchange: expired id_token', request: exchange({ device: 'pixel-7', id_token: await idToken({ exp: now() - 3600 }) }), status: 400, body: invalidIdToken },
-    { key: 'jwt_bearer_user_refused', name: 'exchange: blocked user', request: exchange({ device: 'pixel-7', id_token: await idToken({ sub: 'auth0|bob' }) }), status: 400, body: userRefused },
+    { key: 'jwt_bearer_user_refused', name: 'exchange: blocked user', request: exchange({ device: 'pixel-7', id_token: await idToken({ sub: 'auth0|bob', sid: 'a-session-of-bob' }) }), status: 400, body: userRefused },
     // /oauth/token, RFC 7523 section 2.1.
     { key: 'missing_parameter', name: 'assertion grant: missing assertion', request: grant({}), status: 400, body: invalidRequest('missing assertion parameter') },
     { key: 'missing_parameter', name: 'assertion grant: missing audience', request: grant({ audience: undefined, assertion: await assertion('robot', keys.robotRsa) }), status: 400, body: invalidRequest('missing audience parameter') },
