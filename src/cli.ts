@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { CommandError, keysCommand, keysUsage } from './cli-keys.js'
 import { startWorkers } from './cluster.js'
+import { usersMfaCommand, UsersMfaError, usersMfaUsage } from './cli-mfa.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { formatOutboxMessage } from './passwordless/outbox-format.js'
 import { applyDocument, ProvisioningError } from './provisioning/apply.js'
@@ -36,6 +37,7 @@ const usage = `usage: tollgate <command>
                    delivery provider kept instead of sending, oldest first
   users unblock --connection NAME [--tenant NAME] LOGIN
                    lift the brute-force blocks of an account, from every IP
+${usersMfaUsage}
   ips unthrottle [--tenant NAME] IP
                    give a throttled IP its failed-login allowance back
   logs [--tenant NAME] [--type TYPE] [--limit N] [--json]
@@ -135,7 +137,21 @@ async function keys (args: string[]) {
   }
 }
 
+async function usersMfa (args: string[]) {
+  const config = loadConfig()
+  const store = await openSqliteStore(config.dataDir)
+  try {
+    await usersMfaCommand(args, { store, out })
+  } catch (err) {
+    if (err instanceof UsersMfaError) fail(err.message)
+    throw err
+  } finally {
+    await store.close()
+  }
+}
+
 async function users (args: string[]) {
+  if (args[0] === 'mfa') return usersMfa(args.slice(1))
   const { positionals: [action, login], values } = parseArgs({
     args, allowPositionals: true, options: { tenant: { type: 'string' }, connection: { type: 'string' } },
   })
@@ -158,7 +174,7 @@ async function ips (args: string[]) {
   })
 }
 
-const EVENT_TYPES: AuditEventType[] = ['failed_login', 'block', 'unblock', 'throttle', 'unthrottle']
+const EVENT_TYPES: AuditEventType[] = ['failed_login', 'block', 'unblock', 'throttle', 'unthrottle', 'mfa_enrolment', 'mfa_success', 'mfa_failure', 'mfa_reset']
 
 function formatEvent (e: AuditEvent): string {
   const fields = { client: e.clientId, connection: e.connection, user: e.userId, login: e.login, ip: e.ip, detail: e.detail }

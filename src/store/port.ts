@@ -13,6 +13,19 @@ export interface Tenant {
   defaultConnection: string | null
   /** The tenant's own attack-protection settings, over the deployment's defaults. */
   attackProtection?: AttackProtectionOverrides
+  /** Multi-factor authentication; absent: never. */
+  mfa?: MfaSettings
+}
+
+export type MfaPolicy = 'never' | 'always' | 'enrolled'
+export type MfaFactor = 'otp' | 'sms'
+
+/** A tenant's MFA settings: when a second factor is required, and which factors users may enrol. */
+export interface MfaSettings {
+  policy: MfaPolicy
+  factors: MfaFactor[]
+  /** How SMS codes reach the user (default: the development outbox). */
+  smsDelivery?: DeliveryOptions
 }
 
 /** What a tenant may set differently from the deployment (see config.ts attackProtection). */
@@ -75,8 +88,13 @@ export interface Client {
   /** RFC 7523: the client's public keys, inline (a JWK set) or where to fetch them. */
   jwks?: JsonWebKeySet | null
   jwksUri?: string | null
-  /** Whether the client's assertions may name a user of the tenant as subject (RFC 7523 2.1). */
-  actForUsers?: boolean
+  /**
+   * Auth0's "Trust Token Endpoint IP Header": when this client has authenticated, its
+   * `auth0-forwarded-for` header names the end user's IP (what attack protection counts).
+   */
+  trustForwardedIp?: boolean
+  /** The client's own MFA policy, over the tenant's. */
+  mfaPolicy?: MfaPolicy | null
 }
 
 export interface JsonWebKeySet {
@@ -132,6 +150,8 @@ export interface RefreshTokenRecord {
   expiresAt: number
   /** The API its access tokens are for; null for the tenant's /userinfo. */
   audience?: string | null
+  /** The login session it belongs to; null for tokens issued before sessions existed. */
+  sessionId?: string | null
 }
 
 export interface StoredRefreshToken extends RefreshTokenRecord {
@@ -162,6 +182,33 @@ export interface ClientGrant {
   clientId: string
   audience: string
   scopes: string[]
+  /** Whether the client's RFC 7523 assertions may name a user of the tenant as sub, for this API. */
+  actForUsers?: boolean
+}
+
+/** One login: id_tokens name it (`sid`), refresh tokens belong to it. */
+export interface LoginSession {
+  id: string
+  tenantId: string
+  userId: string
+  clientId: string
+  /** Part of a hash of the user's password hash at login (a password change ends the session). */
+  passwordFingerprint: string
+  createdAt: number
+  /** The absolute end: nothing issued for the session outlives it. */
+  expiresAt: number
+  endedAt: number | null
+}
+
+export interface LoginSessionStore {
+  insertLoginSession (session: LoginSession): Promise<void>
+  loginSessionById (id: string): Promise<LoginSession | undefined>
+  /** Ends a session and revokes its refresh tokens, in one transaction; returns whether it was live. */
+  endLoginSession (id: string, now: number): Promise<boolean>
+  /** Ends every live session of a user (and revokes their refresh tokens); returns how many. */
+  endLoginSessionsOfUser (tenantId: string, userId: string, now: number): Promise<number>
+  /** Forgets sessions past their absolute end (nothing they issued is valid any more). */
+  deleteExpiredLoginSessions (now: number): Promise<void>
 }
 
 export interface TenantDirectory {
@@ -284,7 +331,8 @@ export interface OutboxStore {
 }
 
 /** What `tollgate apply` writes, always inside one transaction. */
-export interface ProvisioningStore extends TenantDirectory, ClientDirectory, ConnectionDirectory, UserStore, KeyStore, ResourceServerDirectory {
+export interface ProvisioningStore extends TenantDirectory, ClientDirectory, ConnectionDirectory, UserStore, KeyStore, ResourceServerDirectory,
+  LoginSessionStore {
   tenantByName (name: string): Promise<Tenant | undefined>
   allTenants (): Promise<Tenant[]>
   upsertTenant (tenant: Tenant, hosts: string[]): Promise<void>
@@ -378,7 +426,74 @@ export interface RequestCounterStore {
   deleteExpiredRequestCounters (now: number): Promise<void>
 }
 
+export type AuthenticatorType = 'otp' | 'oob' | 'recovery-code'
+
+/** One of a user's second factors. */
+export interface MfaAuthenticator {
+  id: string
+  tenantId: string
+  userId: string
+  type: AuthenticatorType
+  oobChannel: 'sms' | null
+  phoneNumber: string | null
+  /** otp: the encrypted secret; recovery-code: the code's sha256. */
+  secret: string | null
+  /** Only once its first code was verified. */
+  active: boolean
+  lastStep: number
+  createdAt: number
+}
+
+/** A login waiting for its second factor. */
+export interface MfaTransaction {
+  tokenHash: string
+  tenantId: string
+  clientId: string
+  userId: string
+  /** What the password grant would have minted. */
+  mint: { scopes: string[], device?: string, audience?: string, refreshWithoutDevice?: boolean }
+  expiresAt: number
+}
+
+export interface MfaOobCode {
+  codeHash: string
+  tenantId: string
+  userId: string
+  authenticatorId: string
+  bindingSalt: string
+  bindingHash: string
+  expiresAt: number
+}
+
+/** MFA state: authenticators, pending logins, oob challenges. Times in epoch seconds. */
+export interface MfaStore {
+  authenticatorsOfUser (tenantId: string, userId: string): Promise<MfaAuthenticator[]>
+  insertAuthenticator (authenticator: MfaAuthenticator): Promise<void>
+  /** Activates one authenticator, and the user's recovery code with it. */
+  activateAuthenticator (tenantId: string, userId: string, id: string): Promise<void>
+  /**
+   * Records `step` as the last TOTP step accepted, atomically: true only if it is later than the
+   * one recorded, so a code is accepted once per step, whatever runs in parallel.
+   */
+  acceptTotpStep (id: string, step: number): Promise<boolean>
+  /**
+   * Replaces an authenticator's secret only if it still is `expected`: a recovery code's hash (a
+   * code is used once), or a TOTP secret sealed anew under the current key.
+   */
+  replaceSecret (id: string, expected: string, next: string): Promise<boolean>
+  /** Deletes authenticators of a user (all when `ids` is absent); returns how many. */
+  deleteAuthenticators (tenantId: string, userId: string, ids?: string[]): Promise<number>
+  insertMfaTransaction (transaction: MfaTransaction, now: number): Promise<void>
+  mfaTransaction (tokenHash: string): Promise<MfaTransaction | undefined>
+  /** Deletes it; true for the one caller that did (a login completes once). */
+  consumeMfaTransaction (tokenHash: string): Promise<boolean>
+  insertOobCode (code: MfaOobCode): Promise<void>
+  oobCode (codeHash: string): Promise<MfaOobCode | undefined>
+  consumeOobCode (codeHash: string): Promise<boolean>
+}
+
 export type AuditEventType = 'failed_login' | 'block' | 'unblock' | 'throttle' | 'unthrottle'
+  | 'mfa_enrolment' | 'mfa_success' | 'mfa_failure' | 'mfa_reset'
 
 /** One entry of the audit log. Never carries a password. */
 export interface AuditEvent {
@@ -410,8 +525,8 @@ export interface AuditLog {
   events (query: AuditQuery): Promise<AuditEvent[]>
 }
 
-export interface Store extends ProvisioningStore, RefreshTokenStore, PasswordlessCodeStore, OutboxStore, AttackStateStore, AuditLog,
-  ReplayStore, SignupStore, WebOriginDirectory, ConfigSource, RequestCounterStore {
+export interface Store extends ProvisioningStore, RefreshTokenStore, LoginSessionStore, PasswordlessCodeStore, OutboxStore, AttackStateStore, AuditLog,
+  ReplayStore, SignupStore, WebOriginDirectory, ConfigSource, RequestCounterStore, MfaStore {
   transaction<T> (work: (store: ProvisioningStore) => Promise<T>): Promise<T>
   close (): Promise<void>
 }
