@@ -304,6 +304,18 @@ migrations['0010_mfa'] = {
   },
 }
 
+migrations['0011_request_counters'] = {
+  async up (db: Kysely<any>) {
+    // Request counters shared by the processes of one server (rate limits without Redis): 0009 as
+    // shipped declared this table without creating it.
+    await db.schema.createTable('request_counters').ifNotExists()
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('count', 'integer', (c) => c.notNull())
+      .addColumn('reset_at', 'integer', (c) => c.notNull())
+      .execute()
+  },
+}
+
 const provider: MigrationProvider = { getMigrations: async () => migrations }
 
 /** Brings the database up to the latest schema; throws with the failing migration's error. */
