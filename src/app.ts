@@ -17,6 +17,8 @@ import { openSqliteStore } from './store/sqlite.js'
 import accountLimits from '../plugins/account-limits.js'
 import clientIp from '../plugins/client-ip.js'
 import cors from '../plugins/cors.js'
+import accountPages from '../plugins/account-pages.js'
+import dbconnectionsChangePassword from '../plugins/dbconnections-change-password.js'
 import dbconnectionsSignup from '../plugins/dbconnections-signup.js'
 import errorHandler from '../plugins/error-handler.js'
 import loadShedding from '../plugins/load-shedding.js'
@@ -81,7 +83,12 @@ export async function buildApp (options: AppOptions) {
   // ioredis reconnects by itself; its errors are worth a line in the log, not an unhandled event.
   redis?.on('error', (err: Error) => { app.log.warn({ err: { message: err.message } }, 'redis connection error') })
   const attackState = redis ? new RedisAttackState(redis, config.redisKeyPrefix) : store
-  app.decorate('tollgate', createServices(config, store, hasher, { attackState, breachedPasswords, now: options.now }))
+  app.decorate('tollgate', createServices(config, store, hasher, { attackState, breachedPasswords, now: options.now, log: app.log }))
+  // Emails still being sent are finished (within their bounded retries) before the store closes.
+  app.addHook('onClose', async () => {
+    await app.tollgate.mailer.idle()
+    app.tollgate.mailer.close()
+  })
   if (!options.store) app.addHook('onClose', async () => { await store.close() })
   app.addHook('onClose', async () => {
     breachedPasswords?.close()
@@ -110,6 +117,8 @@ export async function buildApp (options: AppOptions) {
     await api.register(oauthRevoke)
     await api.register(userinfo)
     await api.register(dbconnectionsSignup)
+    await api.register(dbconnectionsChangePassword)
+    await api.register(accountPages)
     await api.register(passwordless)
     await api.register(wellKnown)
   })

@@ -3,6 +3,7 @@
 // goes through `out` and `fail`.
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { accountLinkCommand, accountLinksUsage, isAccountLinkCommand, verificationSender } from './cli-account-links.js'
 import { CommandError, keysCommand, keysUsage } from './cli-keys.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { formatOutboxMessage } from './passwordless/outbox-format.js'
@@ -30,10 +31,11 @@ const usage = `usage: tollgate <command>
   apply FILE       make the store hold what a provisioning file declares
   schema           print the provisioning file's JSON Schema
   outbox [--limit N]
-                   show the latest N (default 20) passwordless messages the development
-                   delivery provider kept instead of sending, oldest first
+                   show the latest N (default 20) messages (passwordless codes, emails to users)
+                   the development delivery kept instead of sending, oldest first
   users unblock --connection NAME [--tenant NAME] LOGIN
                    lift the brute-force blocks of an account, from every IP
+${accountLinksUsage}
   ips unthrottle [--tenant NAME] IP
                    give a throttled IP its failed-login allowance back
   logs [--tenant NAME] [--type TYPE] [--limit N] [--json]
@@ -55,9 +57,17 @@ async function apply (file: string | undefined) {
   }
   const config = loadConfig()
   const store = await openSqliteStore(config.dataDir)
+  const notes: string[] = []
+  const log = { info () {}, warn: (f: Record<string, unknown>, m: string) => { notes.push(`${m} (${JSON.stringify(f)})`) }, error: (f: Record<string, unknown>, m: string) => { notes.push(`${m} (${JSON.stringify(f)})`) } }
+  const verifications = verificationSender(config, store, log)
   try {
-    const report = await applyDocument(store, createArgon2Hasher(config.argon2), input, { keyOverlapSeconds: keyOverlapSeconds(config) })
+    const report = await applyDocument(store, createArgon2Hasher(config.argon2), input, {
+      keyOverlapSeconds: keyOverlapSeconds(config),
+      onUserToVerify: async (tenant, userId) => { const note = await verifications.send(tenant, userId); if (note) notes.push(note) },
+    })
+    await verifications.finish()
     out(`applied ${file}: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged`)
+    for (const note of notes) out(note)
   } catch (err) {
     if (err instanceof ProvisioningError) fail(`${file} was not applied, nothing changed: ${err.message}`)
     throw err
@@ -129,10 +139,23 @@ async function keys (args: string[]) {
 }
 
 async function users (args: string[]) {
+  if (isAccountLinkCommand(args[0])) {
+    if (args.includes('--help')) return out(`usage: tollgate\n${accountLinksUsage}`)
+    const config = loadConfig()
+    const store = await openSqliteStore(config.dataDir)
+    try {
+      return await accountLinkCommand(args, { store, out })
+    } catch (err) {
+      if (err instanceof CommandError) fail(err.message)
+      throw err
+    } finally {
+      await store.close()
+    }
+  }
   const { positionals: [action, login], values } = parseArgs({
     args, allowPositionals: true, options: { tenant: { type: 'string' }, connection: { type: 'string' } },
   })
-  if (action !== 'unblock' || !login || !values.connection) return fail(`users needs: unblock --connection NAME [--tenant NAME] LOGIN\n${usage}`)
+  if (action !== 'unblock' || !login || !values.connection) return fail(`users needs: unblock, reset-link or verify-link --connection NAME [--tenant NAME] LOGIN\n${usage}`)
   await withProtection(values.tenant, async ({ store, protection, tenant }) => {
     const connection = await store.connectionByName(tenant.id, values.connection!)
     if (!connection) return fail(`no connection named ${values.connection} in tenant ${tenant.name}`)

@@ -67,6 +67,20 @@ export const ConfigSchema = Type.Object({
     /** Timeout of a call to an HTTP delivery gateway, unless the connection sets its own. */
     deliveryTimeoutMs: Type.Integer({ minimum: 100, maximum: 60000 }),
   }),
+  /** Emails to users (reset and verification links, notices); how each tenant sends them is in its provisioning. */
+  email: Type.Object({
+    /** Attempts per email, the first included, before a failed delivery is given up (and logged). */
+    maxAttempts: Type.Integer({ minimum: 1, maximum: 10 }),
+    /** Delay before the first retry, doubled before each next one. */
+    retryDelayMs: Type.Integer({ minimum: 0, maximum: 600000 }),
+  }),
+  /** POST /dbconnections/change_password: Auth0's bucket per IP and email, and the same per email from any IP. */
+  changePassword: Type.Object({
+    /** Requests allowed at once. */
+    burst: Type.Integer({ minimum: 1 }),
+    /** One more request is allowed every this many seconds. */
+    refillSeconds: Type.Integer({ minimum: 1 }),
+  }),
   /** Redis holding attack-protection state and rate-limit counters, shared by several instances; '' keeps them in the store. */
   redisUrl: Type.String({ pattern: '^(rediss?://.+)?$' }),
   /** Prefix of every Redis key Tollgate writes (several deployments may share one Redis). */
@@ -148,6 +162,8 @@ export const defaults: Config = {
     startLimitWindowSeconds: 3600,
     deliveryTimeoutMs: 5000,
   },
+  email: { maxAttempts: 3, retryDelayMs: 2000 },
+  changePassword: { burst: 10, refillSeconds: 60 },
   redisUrl: '',
   redisKeyPrefix: 'tollgate:',
   // Auth0's defaults: 10 failures per account and IP, blocked 30 days; 100 failures per IP a day.
@@ -219,6 +235,10 @@ const variables: Array<[string, (c: any, v: string) => void]> = [
   ['TOLLGATE_PASSWORDLESS_START_LIMIT_PER_RECIPIENT', (c, v) => { c.passwordless.startLimitPerRecipient = v }],
   ['TOLLGATE_PASSWORDLESS_START_LIMIT_WINDOW', (c, v) => { c.passwordless.startLimitWindowSeconds = v }],
   ['TOLLGATE_PASSWORDLESS_DELIVERY_TIMEOUT_MS', (c, v) => { c.passwordless.deliveryTimeoutMs = v }],
+  ['TOLLGATE_EMAIL_MAX_ATTEMPTS', (c, v) => { c.email.maxAttempts = v }],
+  ['TOLLGATE_EMAIL_RETRY_DELAY_MS', (c, v) => { c.email.retryDelayMs = v }],
+  ['TOLLGATE_CHANGE_PASSWORD_BURST', (c, v) => { c.changePassword.burst = v }],
+  ['TOLLGATE_CHANGE_PASSWORD_REFILL_SECONDS', (c, v) => { c.changePassword.refillSeconds = v }],
   ['TOLLGATE_REDIS_URL', (c, v) => { c.redisUrl = v }],
   ['TOLLGATE_REDIS_KEY_PREFIX', (c, v) => { c.redisKeyPrefix = v }],
   ['TOLLGATE_BRUTE_FORCE_ENABLED', (c, v) => { c.attackProtection.bruteForce.enabled = v }],

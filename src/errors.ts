@@ -85,6 +85,13 @@ export const catalog = {
     'user_metadata must be an object of at most 10 properties whose values are strings of at most 500 characters'),
   parameter_not_object: entry(400, 'invalid_request', (p) => `${p.name} parameter must be an object`),
 
+  // Account recovery: the reset page (/lo/reset) and email verification (/lo/verify_email). Seed 004's
+  // answer to a link that expired, was used, was replaced by a newer one, or never existed.
+  link_expired: entry(406, 'PASSWORD_RESET_HASH_EXPIRED', 'This link has expired or has already been used.'),
+  passwords_do_not_match: entry(400, 'invalid_request', 'The two passwords do not match.'),
+  new_password_breached: entry(400, 'invalid_password',
+    'This password was previously disclosed through a data breach (not in this application). Please choose another one.'),
+
   // CORS: browsers may call only from the web origins a client lists.
   origin_not_allowed: entry(403, 'access_denied', (p) => `Origin ${p.origin} is not an allowed web origin of any client of this tenant.`),
   origin_not_allowed_for_client: entry(403, 'access_denied', (p) => `Origin ${p.origin} is not an allowed web origin of client ${p.client_id}.`),

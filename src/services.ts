@@ -1,5 +1,11 @@
 // Everything a request may use, built once per app from the config and the store, and exposed to
 // plugins as the typed `app.tollgate` decorator.
+import { AccountEmails } from './account/emails.js'
+import { PasswordChanger } from './account/password-change.js'
+import { AccountRecovery } from './account/recovery.js'
+import { UserTickets } from './account/tickets.js'
+import { Mailer } from './email/mailer.js'
+import type { MailLog } from './email/types.js'
 import { AssertionVerifier } from './clients/assertions.js'
 import { ClientAuthenticator } from './clients/authenticate.js'
 import { ClientKeys } from './clients/client-keys.js'
@@ -28,6 +34,14 @@ export interface Services {
   passwordless: Passwordless & { verification: PasswordlessVerification }
   /** The decision point before any secret is verified (brute force, IP throttling, breached passwords). */
   attackProtection: AttackProtection
+  /** Sends every email to users, in the background (see src/email/mailer.ts). */
+  mailer: Mailer
+  /** Reset links, the reset page's work, email verification. */
+  recovery: AccountRecovery
+  /** Verification links after a signup. */
+  accountEmails: AccountEmails
+  /** Where attack-protection counters and request buckets live: the store, or Redis. */
+  attackState: AttackStateStore
 }
 
 export interface ServiceOptions {
@@ -36,7 +50,11 @@ export interface ServiceOptions {
   breachedPasswords?: BreachedPasswords
   /** The clock of attack protection (epoch ms); tests move it. */
   now?: () => number
+  /** Where the mailer logs (the app's logger); silent when absent. */
+  log?: MailLog
 }
+
+const silent: MailLog = { info () {}, warn () {}, error () {} }
 
 export function createServices (config: Config, store: Store, hasher: PasswordHasher, options: ServiceOptions = {}): Services {
   const minter = new TokenMinter(store, store, new JwtSigner(), config.tokens, store)
@@ -44,8 +62,17 @@ export function createServices (config: Config, store: Store, hasher: PasswordHa
   const strategies = createPasswordStrategies({
     hasher, users: store, customDatabaseTimeoutMs: config.customDatabaseTimeoutMs, passwordless: passwordlessStrategy(passwordless.login),
   })
+  let recovery: AccountRecovery | undefined
   const attackProtection = new AttackProtection({
     defaults: config.attackProtection, state: options.attackState ?? store, audit: store, breached: options.breachedPasswords, now: options.now,
+    onPasswordLeaked: (input) => recovery?.notifyLeakedPassword(input),
+  })
+  const mailer = new Mailer(store, config.email, options.log ?? silent)
+  const tickets = new UserTickets(store)
+  const accountEmails = new AccountEmails(mailer, tickets)
+  const changer = new PasswordChanger({ users: store, sessions: store, hasher, protection: attackProtection, audit: store, emails: accountEmails })
+  recovery = new AccountRecovery({
+    users: store, connections: store, ticketStore: store, tickets, emails: accountEmails, changer, mailer, audit: store,
   })
   const loginDeps = { users: store, strategies, protection: attackProtection }
   const idTokens = new IdTokenVerifier(store, config.jwt)
@@ -57,7 +84,10 @@ export function createServices (config: Config, store: Store, hasher: PasswordHa
   const verification = new PasswordlessVerification({ connections: store, minter, ...loginDeps })
   const clientAuthenticator = new ClientAuthenticator(store)
   clientAuthenticator.register('private_key_jwt', privateKeyJwt(assertions))
-  return { config, store, hasher, grants, clientAuthenticator, passwordless: { ...passwordless, verification }, attackProtection }
+  return {
+    config, store, hasher, grants, clientAuthenticator, passwordless: { ...passwordless, verification }, attackProtection,
+    mailer, recovery, accountEmails, attackState: options.attackState ?? store,
+  }
 }
 
 declare module 'fastify' {

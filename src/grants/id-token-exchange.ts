@@ -24,15 +24,20 @@ export const idTokenExchangeGrant = (deps: IdTokenExchangeDeps) => defineGrant({
   async handle ({ tenant, issuer, client, scopes, body }) {
     if (body.device.trim() === '') throw oauthError('missing_parameter', { name: 'device' })
     let sub: string
+    let claims: Record<string, unknown>
     try {
       // Issued by this tenant to this very client: an id_token of another app is no key to this one.
-      ({ sub } = await deps.idTokens.verify(body.id_token, { tenant, issuer, audience: client.clientId }))
+      ({ sub, claims } = await deps.idTokens.verify(body.id_token, { tenant, issuer, audience: client.clientId }))
     } catch (err) {
       if (err instanceof JwtRejected) throw oauthError('invalid_id_token', {}, { cause: err })
       throw err
     }
     const user = await deps.users.userById(tenant.id, sub)
     if (!user || user.blocked) throw oauthError('jwt_bearer_user_refused', {}, { cause: new Error(user ? 'user is blocked' : 'user not found') })
+    // A password change ends every session begun before it (or in the same second: refused, not guessed).
+    if (user.sessionsValidAfter != null && !(typeof claims.iat === 'number' && claims.iat > user.sessionsValidAfter)) {
+      throw oauthError('invalid_id_token', {}, { cause: new Error('the session ended with a password change') })
+    }
     checkLoginPolicy(client, user)
     return deps.minter.mint({ tenant, issuer, client, user, scopes, device: body.device })
   },

@@ -25,17 +25,19 @@ export interface PasswordLoginRequest {
   password: string
   /** The end user's IP (request.clientIp). */
   ip: string
+  /** The tenant's issuer for this request: where a leaked-password email's reset link points. */
+  issuer?: string
 }
 
 export async function loginWithPassword ({ users, strategies, protection }: PasswordLoginDeps,
-  { tenant, client, connection, login, password, ip }: PasswordLoginRequest): Promise<User | undefined> {
+  { tenant, client, connection, login, password, ip, issuer }: PasswordLoginRequest): Promise<User | undefined> {
   const strategy = strategies.forConnection(connection)
   const known = await users.userByLogin(connection.id, login)
   const isCode = strategy.secret === 'code'
   // Blocked users, throttled IPs, blocked accounts and breached passwords are refused here, before any
   // secret is verified, so that a refusal never costs a hash.
   const attempt = await protection.beforeVerify({
-    tenant, client, connection, login, user: known, ip, password: isCode ? undefined : password, blockCheckedLater: isCode,
+    tenant, client, connection, login, user: known, ip, issuer, password: isCode ? undefined : password, blockCheckedLater: isCode,
   })
   let user: User | undefined
   try {

@@ -22,7 +22,7 @@ const passwordTokenGrant = (name: string) => (deps: PasswordRealmGrantDeps) => d
     const connection = await resolveConnection(deps.connections, tenant, client, connectionName)
     // An unknown API or scope is refused before any password is verified.
     if (body.audience !== undefined) await deps.minter.resolveAudience({ tenant, issuer, audience: body.audience, scopes })
-    const user = await loginWithPassword(deps, { tenant, client, connection, login: body.username, password: body.password, ip })
+    const user = await loginWithPassword(deps, { tenant, client, connection, login: body.username, password: body.password, ip, issuer })
     if (!user) throw wrongCredentials(connection, 'token')
     return deps.minter.mint({ tenant, issuer, client, user, scopes, device: body.device, audience: body.audience, refreshWithoutDevice: true })
   },

@@ -17,7 +17,7 @@ export const passwordGrant = (deps: PasswordGrantDeps) => defineGrant({
   bodySchema: PasswordGrantBody,
   async handle ({ tenant, issuer, client, scopes, body, ip }) {
     const connection = await resolveConnection(deps.connections, tenant, client, body.connection)
-    const user = await loginWithPassword(deps, { tenant, client, connection, login: body.username, password: body.password, ip })
+    const user = await loginWithPassword(deps, { tenant, client, connection, login: body.username, password: body.password, ip, issuer })
     if (!user) throw wrongCredentials(connection, 'legacy')
     return deps.minter.mint({ tenant, issuer, client, user, scopes, device: body.device })
   },

@@ -121,6 +121,8 @@ function importedKey (source: SigningKeySource, path: string, tenantId = '') {
 export interface ApplyOptions {
   /** How long a replaced signing key stays published (see keyOverlapSeconds). */
   keyOverlapSeconds?: number
+  /** Told, once the file is applied, of each new user declared with verify_email: true (it sends the link). */
+  onUserToVerify?: (tenant: string, userId: string) => Promise<void>
 }
 
 /** APIs, client grants, and the clients that use client_credentials. */
@@ -158,6 +160,7 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
   const doc = checkDocument(input)
   const overlap = options.keyOverlapSeconds ?? keyOverlapSeconds(defaults)
   const report: ApplyReport = { created: 0, updated: 0, unchanged: 0 }
+  const verificationsDue: Array<{ tenant: string, userId: string }> = []
   const count = (before: unknown, after: unknown) => {
     if (before === undefined) report.created++
     else if (isDeepStrictEqual(before, after)) report.unchanged++
@@ -178,6 +181,7 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
           existing?.signingAlg ?? 'RS256',
         defaultConnection: entry.default_connection ?? null,
         attackProtection: toAttackProtectionOverrides(entry.attack_protection),
+        ...(entry.email ? { email: entry.email } : {}),
       }
       const taken = await tx.hostsOfOtherTenants(tenant.id, entry.hosts)
       if (taken.length > 0) throw new ProvisioningError(`${path}/hosts`, `host ${taken[0]} is already served by another tenant`)
@@ -254,6 +258,7 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
         if (before === undefined) {
           report.created++
           await tx.insertUser(user)
+          if (u.verify_email && user.email && !user.emailVerified) verificationsDue.push({ tenant: tenant.name, userId: user.id })
         } else if (isDeepStrictEqual({ ...before, updatedAt: 0 }, { ...user, updatedAt: 0 })) {
           report.unchanged++
         } else {
@@ -263,6 +268,7 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
       }
     }
   })
+  for (const { tenant, userId } of verificationsDue) await options.onUserToVerify?.(tenant, userId)
   return report
 }
 
@@ -319,7 +325,7 @@ async function provisionedUser (hasher: PasswordHasher, tenantId: string, connec
     email: u.email?.toLowerCase() ?? null,
     username: u.username ?? null,
     phoneNumber: u.phone_number ?? null,
-    emailVerified: u.email_verified ?? false,
+    emailVerified: u.email_verified ?? before?.emailVerified ?? false,
     passwordHash,
     blocked: u.blocked ?? false,
     profile,
@@ -327,5 +333,6 @@ async function provisionedUser (hasher: PasswordHasher, tenantId: string, connec
     appMetadata: u.app_metadata ?? {},
     createdAt: before?.createdAt ?? now,
     updatedAt: now,
+    sessionsValidAfter: before?.sessionsValidAfter ?? null,
   }
 }
