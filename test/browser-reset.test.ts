@@ -69,7 +69,7 @@ t.test('reset a password in a real browser', async (t) => {
     body: JSON.stringify({ grant_type: 'password', client_id: 'spa', username: 'alice@acme.test', password: NEW_PASSWORD, scope: 'openid' }),
   })
   t.equal(login.status, 200, 'the new password logs in')
-  t.ok((await login.json()).id_token)
+  t.ok(((await login.json()) as { id_token?: string }).id_token)
   const old = await fetch(`${base}/oauth/token`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ grant_type: 'password', client_id: 'spa', username: 'alice@acme.test', password: PASSWORD, scope: 'openid' }),

@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto'
 import Database from 'better-sqlite3'
 import path from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
+import { defaults } from '../src/config.js'
 import { SQLITE_FILE } from '../src/store/sqlite.js'
 import { buildTestApp } from './helpers/app.js'
 import { PASSWORD } from './helpers/fixture.js'
@@ -16,10 +17,10 @@ const NEW_PASSWORD = 'Brand new Passw0rd'
 const EXPIRED = { error: 'PASSWORD_RESET_HASH_EXPIRED', error_description: 'This link has expired or has already been used.' }
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString()
 
-async function setup (t: Parameters<Parameters<typeof t.test>[1]>[0], options: { breached?: string[], config?: Record<string, unknown> } = {}) {
+async function setup (t: Test, options: { breached?: string[], config?: Record<string, unknown> } = {}) {
   const dataDir = t.testdir()
   const smtp = await startSmtpServer(t)
-  const breached = options.breached ? { attackProtection: { ...(await import('../src/config.js')).defaults.attackProtection, breachedPasswords: { file: breachedFile(path.join(dataDir, '..'), options.breached), minCount: 1 } } } : {}
+  const breached = options.breached ? { attackProtection: { ...defaults.attackProtection, breachedPasswords: { file: breachedFile(path.join(dataDir, '..'), options.breached), minCount: 1 } } } : {}
   const document = recoveryFixture(smtp.port)
   document.tenants[0].clients[0].grant_types.push('urn:ietf:params:oauth:grant-type:jwt-bearer')
   const app = await buildTestApp(t, { document, config: { dataDir, ...breached, ...options.config } })
@@ -142,7 +143,7 @@ t.test('a ticket of one tenant does nothing in another', async (t) => {
 })
 
 t.test('what a new password does: sessions end, blocks lift, an audit event, a notice', async (t) => {
-  const { app, smtp, requestLink, submit, login } = await setup(t, { config: { attackProtection: { ...(await import('../src/config.js')).defaults.attackProtection, bruteForce: { enabled: true, threshold: 2, mode: 'per_ip', blockSeconds: 3600 } } } })
+  const { app, smtp, requestLink, submit, login } = await setup(t, { config: { attackProtection: { ...defaults.attackProtection, bruteForce: { enabled: true, threshold: 2, mode: 'per_ip', blockSeconds: 3600 } } } })
   const session = (await login(PASSWORD)).json()
   t.ok(session.refresh_token)
   const exchange = (idToken: string) => app.inject({

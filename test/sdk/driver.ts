@@ -2,12 +2,14 @@
 // certificate (node-auth0 v2 speaks only https; Node reads that variable once, at start). It reads
 // one JSON request per line on stdin and answers one JSON line on stdout: what the SDK returned,
 // unchanged, or the error it threw. openid-client configurations are kept by name between calls.
+import { AuthClient } from '@auth0/auth0-auth-js'
 import auth0 from 'auth0'
 import * as oidc from 'openid-client'
 import { createInterface } from 'node:readline'
 
 export type DriverRequest =
   | { id: number, op: 'auth0', client: Record<string, unknown>, method: string, args: unknown[] }
+  | { id: number, op: 'auth0-auth-js', client: { domain: string, clientId: string, clientSecret?: string }, method: string, args: unknown[] }
   | { id: number, op: 'oidc.discovery', name: string, server: string, clientId: string, clientSecret?: string, auth: 'none' | 'post' | 'basic' }
   | { id: number, op: 'oidc.grant', name: string, grantType: string, parameters: Record<string, string> }
   | { id: number, op: 'oidc.refresh', name: string, refreshToken: string, parameters?: Record<string, string> }
@@ -27,6 +29,13 @@ async function run (request: DriverRequest): Promise<unknown> {
       const sdk = new auth0.AuthenticationClient(request.client)
       const [group, method] = request.method.split('.')
       return sdk[group][method](...request.args)
+    }
+    case 'auth0-auth-js': {
+      // Auth0's current authentication client: one path (e.g. database.changePassword, getTokenByPassword).
+      const sdk: any = new AuthClient(request.client)
+      const names = request.method.split('.')
+      const owner = names.slice(0, -1).reduce((o, name) => o[name], sdk)
+      return owner[names.at(-1)!](...request.args)
     }
     case 'oidc.discovery': {
       const auth = request.auth === 'none' ? oidc.None() : request.auth === 'post' ? oidc.ClientSecretPost(request.clientSecret) : oidc.ClientSecretBasic(request.clientSecret)
