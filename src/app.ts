@@ -50,6 +50,20 @@ export const REDACTED_LOG_PATHS = [
   '*.refresh_token', '*.id_token', '*.access_token', '*.otp', '*.verification_code', '*.assertion',
 ]
 
+/** A one-time link's ticket travels in the query string: the log sees the URL without it. */
+const redactTicket = (url: string): string => url.replace(/([?&]ticket=)[^&#]*/gi, '$1[Redacted]')
+
+/** Fastify's default request fields, with the URL's ticket redacted. */
+function serializeRequest (request: { method: string, url: string, host?: string, hostname?: string, ip?: string, socket?: { remotePort?: number } }) {
+  return {
+    method: request.method,
+    url: redactTicket(request.url),
+    host: request.host ?? request.hostname,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  }
+}
+
 export async function buildApp (options: AppOptions) {
   const { config } = options
   // Opened first: a missing file or an unreachable Redis stops the start before anything else is open.
@@ -72,7 +86,12 @@ export async function buildApp (options: AppOptions) {
   const app = Fastify({
     // HTTPS served directly, for deployments without a TLS-terminating proxy.
     https: config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : null,
-    logger: { level: config.logLevel, redact: REDACTED_LOG_PATHS, ...(options.logStream ? { stream: options.logStream } : {}) },
+    logger: {
+      level: config.logLevel,
+      redact: REDACTED_LOG_PATHS,
+      serializers: { req: serializeRequest },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),

@@ -39,7 +39,8 @@ ${accountLinksUsage}
   ips unthrottle [--tenant NAME] IP
                    give a throttled IP its failed-login allowance back
   logs [--tenant NAME] [--type TYPE] [--limit N] [--json]
-                   show the audit log, newest first (failed_login, block, unblock, throttle, unthrottle)
+                   show the audit log, newest first (failed_login, block, unblock, throttle, unthrottle,
+                   password_change, email_verified)
 
 ${keysUsage}
 
@@ -155,7 +156,7 @@ async function users (args: string[]) {
   const { positionals: [action, login], values } = parseArgs({
     args, allowPositionals: true, options: { tenant: { type: 'string' }, connection: { type: 'string' } },
   })
-  if (action !== 'unblock' || !login || !values.connection) return fail(`users needs: unblock, reset-link or verify-link --connection NAME [--tenant NAME] LOGIN\n${usage}`)
+  if (action !== 'unblock' || !login || !values.connection) return fail(`users needs: unblock --connection NAME [--tenant NAME] LOGIN (or reset-link, verify-link)\n${usage}`)
   await withProtection(values.tenant, async ({ store, protection, tenant }) => {
     const connection = await store.connectionByName(tenant.id, values.connection!)
     if (!connection) return fail(`no connection named ${values.connection} in tenant ${tenant.name}`)
@@ -174,7 +175,7 @@ async function ips (args: string[]) {
   })
 }
 
-const EVENT_TYPES: AuditEventType[] = ['failed_login', 'block', 'unblock', 'throttle', 'unthrottle']
+const EVENT_TYPES: AuditEventType[] = ['failed_login', 'block', 'unblock', 'throttle', 'unthrottle', 'password_change', 'email_verified']
 
 function formatEvent (e: AuditEvent): string {
   const fields = { client: e.clientId, connection: e.connection, user: e.userId, login: e.login, ip: e.ip, detail: e.detail }

@@ -182,3 +182,18 @@ t.test('two submissions of one ticket at once: one changes the password', async 
   const answers = await Promise.all([submit(ticket, NEW_PASSWORD), submit(ticket, 'Other new Passw0rd')])
   t.same(answers.map((r) => r.statusCode).sort(), [200, 406])
 })
+
+t.test('a ticket never reaches the log', async (t) => {
+  const lines: string[] = []
+  const smtp = await startSmtpServer(t)
+  const app = await buildTestApp(t, { document: recoveryFixture(smtp.port), config: { logLevel: 'info' }, logStream: { write: (line) => { lines.push(line) } } })
+  await app.inject(changePasswordRequest({ email: 'alice@acme.test', connection: 'db' }))
+  await app.tollgate.mailer.idle()
+  const link = linkIn(smtp.received[0])
+  const ticket = link.searchParams.get('ticket')!
+  await app.inject({ method: 'GET', url: `${link.pathname}${link.search}`, headers: { host: 'acme.test' } })
+  await app.inject({ method: 'POST', url: `/lo/reset?ticket=${ticket}`, headers: { host: 'acme.test', 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD }) })
+  t.notOk(lines.some((l) => l.includes(ticket)), 'no log line carries the ticket')
+  t.ok(lines.some((l) => JSON.parse(l).req?.url === '/lo/reset?ticket=[Redacted]'), 'the request is logged without it')
+  t.notOk(lines.some((l) => l.includes(NEW_PASSWORD)), 'nor the password')
+})
