@@ -103,12 +103,13 @@ export async function buildApp (options: AppOptions) {
   redis?.on('error', (err: Error) => { app.log.warn({ err: { message: err.message } }, 'redis connection error') })
   const attackState = redis ? new RedisAttackState(redis, config.redisKeyPrefix) : store
   app.decorate('tollgate', createServices(config, store, hasher, { attackState, breachedPasswords, now: options.now, log: app.log }))
-  // Emails still being sent are finished (within their bounded retries) before the store closes.
+  if (!options.store) app.addHook('onClose', async () => { await store.close() })
+  // Emails still being sent are finished (within their bounded retries) before the store closes
+  // (onClose hooks run in the reverse order of their registration).
   app.addHook('onClose', async () => {
     await app.tollgate.mailer.idle()
     app.tollgate.mailer.close()
   })
-  if (!options.store) app.addHook('onClose', async () => { await store.close() })
   app.addHook('onClose', async () => {
     breachedPasswords?.close()
     await redis?.quit()
