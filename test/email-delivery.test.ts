@@ -69,6 +69,15 @@ t.test('temporary failures are retried a bounded number of times', async (t) => 
     t.ok(lines.some((l) => JSON.parse(l).msg === 'email sent' && JSON.parse(l).attempt === 3))
   })
 
+  await t.test('closing the app waits for an email being retried', async (t) => {
+    const smtp = await startSmtpServer(t, { failFirst: 1 })
+    const app = await buildTestApp(t, { document: recoveryFixture(smtp.port), config: { email: { maxAttempts: 2, retryDelayMs: 200 } } })
+    await app.inject(resetAlice)
+    await app.close()
+    t.equal(smtp.refusals(), 1)
+    t.equal(smtp.received.length, 1, 'sent on the retry, before close() returned')
+  })
+
   await t.test('given up after maxAttempts', async (t) => {
     const smtp = await startSmtpServer(t, { failFirst: 10 })
     const app = await buildTestApp(t, { document: recoveryFixture(smtp.port), config: { email: { maxAttempts: 2, retryDelayMs: 1 } } })
