@@ -62,6 +62,9 @@ t.test('a file that does not match the schema is refused, naming the bad field, 
     ['host served twice', (d) => { d.tenants[1].hosts.push('acme.test') }, '/tenants/1/hosts', /already served by tenant acme/],
     ['unknown property', (d) => { d.tenants[0].colour = 'red' }, '/tenants/0/colour', /./],
     ['user without any login', (d) => { d.tenants[0].users[0] = { connection: 'db', password: 'x' } }, '/tenants/0/users/0', /email, a username or a phone_number/],
+    ['smtp provider without its settings', (d) => { d.tenants[0].email = { provider: 'smtp' } }, '/tenants/0/email/smtp', /required when provider is smtp/],
+    ['smtp settings for another provider', (d) => { d.tenants[0].email = { smtp: { host: 'mail.test', port: 25 } } }, '/tenants/0/email/provider', /must be smtp/],
+    ['an SMTP password in the file', (d) => { d.tenants[0].email = { provider: 'smtp', smtp: { host: 'mail.test', port: 25, auth: { user: 'u', pass: 'secret' } } } }, '/tenants/0/email/smtp/auth/pass_env', /./],
   ]
   for (const [name, mutate, expectedPath, message] of cases) {
     const doc = fixture()

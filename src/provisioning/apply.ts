@@ -44,6 +44,8 @@ export function checkDocument (input: unknown): ProvisioningDocument {
     }
     const badEntry = invalidIpEntry(tenant.attack_protection?.allow_list ?? [])
     if (badEntry !== undefined) throw new ProvisioningError(`/tenants/${t}/attack_protection/allow_list`, `${badEntry} is not an address or a CIDR`)
+    if (tenant.email?.provider === 'smtp' && !tenant.email.smtp) throw new ProvisioningError(`/tenants/${t}/email/smtp`, 'is required when provider is smtp')
+    if (tenant.email?.smtp && tenant.email.provider !== 'smtp') throw new ProvisioningError(`/tenants/${t}/email/provider`, 'must be smtp when smtp settings are given')
     const clientIds = new Set(tenant.clients.map((c) => c.client_id))
     const connectionNames = new Set(tenant.connections.map((c) => c.name))
     tenant.connections.forEach((connection, c) => {
