@@ -59,7 +59,8 @@ export class AccountRecovery {
   notifyLeakedPassword (request: { tenant: Tenant, issuer?: string, connection: Connection, user: User }): void {
     const { tenant, connection, user } = request
     const issuer = request.issuer ?? tenant.publicUrl
-    if (!issuer || !user.email) return
+    // Only a database connection's passwords are Tollgate's to change.
+    if (!issuer || !user.email || connection.strategy !== 'database') return
     this.deps.mailer.background(async () => {
       const now = Math.floor(Date.now() / 1000)
       if (!await this.deps.ticketStore.claimLeakedPasswordNotice(user.id, now, LEAKED_NOTICE_INTERVAL_SECONDS)) return
@@ -71,7 +72,7 @@ export class AccountRecovery {
   async resetForm (tenant: Tenant, ticket: unknown): Promise<ResetForm> {
     const record = await this.deps.tickets.peek('reset_password', ticket, tenant.id)
     const found = record && await this.userAndConnection(tenant, record.userId)
-    if (!found) throw oauthError('link_expired')
+    if (!found || found.connection.strategy !== 'database') throw oauthError('link_expired')
     return { ...found, policy: policyOf(found.connection) }
   }
 
