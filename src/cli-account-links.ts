@@ -58,19 +58,29 @@ export async function accountLinkCommand (args: string[], { store, out }: { stor
   out(`(for ${user.email ?? login} in ${tenant.name}/${connection.name}; works once, expires in ${describeDuration(lifetime)})`)
 }
 
-/** Sends the verification links a `tollgate apply` owes, and waits until they are sent or given up. */
-export function verificationSender (config: Config, store: Store, log: MailLog) {
+/**
+ * Sends the verification links a `tollgate apply` owes, and waits until they are sent or given up;
+ * `notes` says what happened, failures included, for the operator.
+ */
+export function verificationSender (config: Config, store: Store) {
+  const notes: string[] = []
+  const note = (fields: Record<string, unknown>, message: string) => { notes.push(`${message} (${JSON.stringify(fields)})`) }
+  const log: MailLog = { info () {}, warn: note, error: note }
   const mailer = new Mailer(store, config.email, log)
   const emails = new AccountEmails(mailer, new UserTickets(store))
   return {
-    async send (tenantName: string, userId: string): Promise<string | undefined> {
+    notes,
+    async send (tenantName: string, userId: string): Promise<void> {
       const tenant = await store.tenantByName(tenantName)
       const user = tenant && await store.userById(tenant.id, userId)
-      if (!tenant || !user) return undefined
-      if (!tenant.publicUrl) return `no verification email for ${user.email}: tenant ${tenant.name} has no public_url for the link`
+      if (!tenant || !user) return
+      if (!tenant.publicUrl) {
+        notes.push(`no verification email for ${user.email}: tenant ${tenant.name} has no public_url for the link`)
+        return
+      }
       const connection = await store.connectionById(tenant.id, user.connectionId)
       if (connection) await emails.sendLink(tenant, tenant.publicUrl, connection, user, 'verify_email')
-      return `verification email queued for ${user.email}`
+      notes.push(`verification email queued for ${user.email}`)
     },
     async finish (): Promise<void> {
       await mailer.idle()

@@ -58,17 +58,15 @@ async function apply (file: string | undefined) {
   }
   const config = loadConfig()
   const store = await openSqliteStore(config.dataDir)
-  const notes: string[] = []
-  const log = { info () {}, warn: (f: Record<string, unknown>, m: string) => { notes.push(`${m} (${JSON.stringify(f)})`) }, error: (f: Record<string, unknown>, m: string) => { notes.push(`${m} (${JSON.stringify(f)})`) } }
-  const verifications = verificationSender(config, store, log)
+  const verifications = verificationSender(config, store)
   try {
     const report = await applyDocument(store, createArgon2Hasher(config.argon2), input, {
       keyOverlapSeconds: keyOverlapSeconds(config),
-      onUserToVerify: async (tenant, userId) => { const note = await verifications.send(tenant, userId); if (note) notes.push(note) },
+      onUserToVerify: verifications.send,
     })
     await verifications.finish()
     out(`applied ${file}: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged`)
-    for (const note of notes) out(note)
+    for (const note of verifications.notes) out(note)
   } catch (err) {
     if (err instanceof ProvisioningError) fail(`${file} was not applied, nothing changed: ${err.message}`)
     throw err
