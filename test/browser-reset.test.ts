@@ -1,6 +1,6 @@
 // The whole reset flow in a real browser (Debian's chromium, driven by playwright-core): ask for a
 // reset email, read it from the SMTP server, open the link, type a new password, submit, log in with
-// it through /oauth/token; then the 406 page on a second use of the link. Screenshots of the form and
+// it through /oauth/token, with the page's JavaScript off; then the 406 page on a second use of the link. Screenshots of the form and
 // of the 406 page are written to test/artifacts/ (not committed).
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
@@ -37,6 +37,8 @@ t.test('reset a password in a real browser', async (t) => {
     executablePath: CHROMIUM,
     headless: true,
     timeout: 30000,
+    // The form must work without JavaScript: the page's own scripts are off (the page has none).
+    javaScriptEnabled: false,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
   t.teardown(async () => {
