@@ -3,6 +3,7 @@
 // email and per email. Emails are read from a real SMTP server in the test process.
 import t from 'tap'
 import { buildApp } from '../src/app.js'
+import { openSqliteStore } from '../src/store/sqlite.js'
 import { buildTestApp, testConfig } from './helpers/app.js'
 import { CHANGE_PASSWORD_ANSWER, changePasswordRequest, FROM, recoveryFixture } from './helpers/recovery.js'
 import { linkIn, startSmtpServer } from './helpers/smtp.js'
@@ -112,4 +113,31 @@ t.test('limits shared through Redis when it is configured', async (t) => {
   t.teardown(() => two.close())
   t.equal((await one.inject(changePasswordRequest({ email: 'nobody@acme.test', connection: 'db' }))).statusCode, 200)
   t.equal((await two.inject(changePasswordRequest({ email: 'nobody@acme.test', connection: 'db' }))).statusCode, 429, 'the other instance sees the same bucket')
+})
+
+t.test('the answer never waits for the user lookup (so its timing cannot tell)', async (t) => {
+  const smtp = await startSmtpServer(t)
+  const dataDir = t.testdir()
+  const real = await openSqliteStore(dataDir)
+  t.teardown(() => real.close())
+  // The lookup of a user by email is held until the answer has been received.
+  let release!: () => void
+  const held = new Promise<void>((resolve) => { release = resolve })
+  let lookups = 0
+  const store = new Proxy(real, {
+    get (target, name, receiver) {
+      if (name === 'userByLogin') return async (...args: [string, string]) => { lookups++; await held; return target.userByLogin(...args) }
+      const value = Reflect.get(target, name, receiver)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+  const app = await buildTestApp(t, { document: recoveryFixture(smtp.port), config: { dataDir }, store })
+  for (const email of ['alice@acme.test', 'nobody@acme.test']) {
+    const res = await app.inject(changePasswordRequest({ email, connection: 'db' }))
+    t.equal(res.body, CHANGE_PASSWORD_ANSWER, `${email}: answered while its lookup is still held`)
+  }
+  t.equal(lookups, 2, 'the lookups started, and had not finished')
+  release()
+  await app.tollgate.mailer.idle()
+  t.equal(smtp.received.length, 1, 'then the email went to the user that exists')
 })
