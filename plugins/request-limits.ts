@@ -8,9 +8,10 @@ import fp from 'fastify-plugin'
 import type { Redis } from 'ioredis'
 import { oauthError } from '../src/errors.js'
 import { ipMatcher } from '../src/security/ip-list.js'
+import { counterStoreOptions } from './shared-rate-limit-store.js'
 
 export interface RequestLimitsOptions {
-  /** Shares the counters between instances; in memory without it. */
+  /** Shares the counters between instances; without it, in memory (or in the store, for a server of several workers). */
   redis?: Redis
 }
 
@@ -21,7 +22,7 @@ const requestLimits: FastifyPluginAsync<RequestLimitsOptions> = async (app, { re
 
   await app.register(rateLimit, {
     global: false,
-    ...(redis ? { redis, nameSpace: `${redisKeyPrefix}rate-limit:` } : {}),
+    ...(redis ? { redis, nameSpace: `${redisKeyPrefix}rate-limit:` } : counterStoreOptions(app.tollgate.store, 'request|')),
     // Counters are an availability aid: if Redis fails, requests go on (attack protection still counts).
     skipOnError: true,
     keyGenerator: (request) => `${normalizeIP(request.ip)}|${request.routeOptions.url ?? ''}`,

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // The `tollgate` command: serve, apply, schema, outbox, keys, users, ips, logs. Everything it prints
 // goes through `out` and `fail`.
+import cluster from 'node:cluster'
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { accountLinkCommand, accountLinksUsage, isAccountLinkCommand, verificationSender } from './cli-account-links.js'
 import { CommandError, keysCommand, keysUsage } from './cli-keys.js'
+import { startWorkers } from './cluster.js'
+import { usersMfaCommand, UsersMfaError, usersMfaUsage } from './cli-mfa.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { formatOutboxMessage } from './passwordless/outbox-format.js'
 import { applyDocument, ProvisioningError } from './provisioning/apply.js'
@@ -36,11 +39,12 @@ const usage = `usage: tollgate <command>
   users unblock --connection NAME [--tenant NAME] LOGIN
                    lift the brute-force blocks of an account, from every IP
 ${accountLinksUsage}
+${usersMfaUsage}
   ips unthrottle [--tenant NAME] IP
                    give a throttled IP its failed-login allowance back
   logs [--tenant NAME] [--type TYPE] [--limit N] [--json]
                    show the audit log, newest first (failed_login, block, unblock, throttle, unthrottle,
-                   password_change, email_verified)
+                   mfa_enrolment, mfa_success, mfa_failure, mfa_reset, password_change, email_verified)
 
 ${keysUsage}
 
@@ -92,16 +96,21 @@ async function outbox (args: string[]) {
 
 async function serve (demo: boolean) {
   const config = loadConfig()
-  if (demo) {
-    const store = await openSqliteStore(config.dataDir)
-    try {
-      await applyDocument(store, createArgon2Hasher(config.argon2), demoDocument, { keyOverlapSeconds: keyOverlapSeconds(config) })
-    } finally {
-      await store.close()
-    }
+  // A worker of several: the main process has migrated the store and applied the demo data.
+  if (cluster.isWorker) {
+    await startServer(config)
+    return
   }
-  const app = await startServer(config)
-  const port = (app.server.address() as { port: number }).port
+  // Opening migrates: done once here, before any worker opens the store.
+  const store = await openSqliteStore(config.dataDir)
+  try {
+    if (demo) await applyDocument(store, createArgon2Hasher(config.argon2), demoDocument, { keyOverlapSeconds: keyOverlapSeconds(config) })
+  } finally {
+    await store.close()
+  }
+  const port = config.workers > 1
+    ? await startWorkers(config, out)
+    : ((await startServer(config)).server.address() as { port: number }).port
   out(`Tollgate is listening on ${config.tls ? 'https' : 'http'}://${config.host}:${port} (data in ${config.dataDir})`)
   if (demo) out(`Log the demo user in:\n  ${demoLoginCommand(`http://localhost:${port}`)}`)
 }
@@ -137,7 +146,21 @@ async function keys (args: string[]) {
   }
 }
 
+async function usersMfa (args: string[]) {
+  const config = loadConfig()
+  const store = await openSqliteStore(config.dataDir)
+  try {
+    await usersMfaCommand(args, { store, out })
+  } catch (err) {
+    if (err instanceof UsersMfaError) fail(err.message)
+    throw err
+  } finally {
+    await store.close()
+  }
+}
+
 async function users (args: string[]) {
+  if (args[0] === 'mfa') return usersMfa(args.slice(1))
   if (isAccountLinkCommand(args[0])) {
     if (args.includes('--help')) return out(`usage: tollgate\n${accountLinksUsage}`)
     const config = loadConfig()
@@ -173,7 +196,8 @@ async function ips (args: string[]) {
   })
 }
 
-const EVENT_TYPES: AuditEventType[] = ['failed_login', 'block', 'unblock', 'throttle', 'unthrottle', 'password_change', 'email_verified']
+const EVENT_TYPES: AuditEventType[] = ['failed_login', 'block', 'unblock', 'throttle', 'unthrottle', 'mfa_enrolment', 'mfa_success', 'mfa_failure', 'mfa_reset',
+  'password_change', 'email_verified']
 
 function formatEvent (e: AuditEvent): string {
   const fields = { client: e.clientId, connection: e.connection, user: e.userId, login: e.login, ip: e.ip, detail: e.detail }

@@ -6,12 +6,15 @@ import { oauthError } from '../errors.js'
 import type { AttackProtection } from '../security/attack-protection.js'
 import type { PasswordHasher } from '../security/password-hasher.js'
 import { DEFAULT_PASSWORD_POLICY, describePolicy, satisfiesPolicy } from '../security/password-policy.js'
+import type { LoginSessions } from '../sessions/login-sessions.js'
 import type { AuditLog, Connection, PasswordPolicy, Tenant, User, UserSessionStore, UserStore } from '../store/port.js'
 import type { AccountEmails } from './emails.js'
 
 export interface PasswordChangeDeps {
   users: UserStore
   sessions: UserSessionStore
+  /** Login sessions (the `sid` of id_tokens): all of the user's end. */
+  loginSessions: Pick<LoginSessions, 'endAllOf'>
   hasher: PasswordHasher
   protection: AttackProtection
   audit: AuditLog
@@ -36,11 +39,12 @@ export class PasswordChanger {
     const now = Math.floor(Date.now() / 1000)
     const updated: User = { ...user, passwordHash: await this.deps.hasher.hash(password), updatedAt: now, sessionsValidAfter: now }
     await this.deps.users.updateUser(updated)
+    const ended = await this.deps.loginSessions.endAllOf(tenant.id, user.id, now)
     const revoked = await this.deps.sessions.endUserSessions(tenant.id, user.id, now)
     const cleared = await this.deps.protection.liftBlocksAfterPasswordChange(tenant, connection, user)
     await this.deps.audit.recordEvent({
       type: 'password_change', tenantId: tenant.id, clientId: null, connection: connection.name, userId: user.id,
-      login: user.email, ip, detail: `${via}; ${revoked} refresh tokens revoked; ${cleared} block counters cleared`, createdAt: Date.now(),
+      login: user.email, ip, detail: `${via}; ${ended} sessions ended; ${revoked} refresh tokens revoked; ${cleared} block counters cleared`, createdAt: Date.now(),
     })
     this.deps.emails.passwordChanged(tenant, connection, updated)
   }

@@ -1,6 +1,6 @@
 // Schema migrations, in order. Written with Kysely's schema builder only, so the same list runs
 // on SQLite and PostgreSQL. Never edit a migration that has shipped: add the next one.
-import { Kysely, Migrator, type Migration, type MigrationProvider } from 'kysely'
+import { Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'kysely'
 
 const migrations: Record<string, Migration> = {
   '0001_initial': {
@@ -209,7 +209,101 @@ migrations['0006_sessions'] = {
   },
 }
 
-migrations['0007_account_recovery'] = {
+migrations['0007_login_sessions'] = {
+  async up (db: Kysely<any>) {
+    // Auth0's "Trust Token Endpoint IP Header": the client's backend may name the end user's IP.
+    await db.schema.alterTable('clients').addColumn('token_endpoint_ip_header_trusted', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+    // Acting for users (RFC 7523 assertions whose sub is a user) is a permission per API.
+    await db.schema.alterTable('client_grants').addColumn('act_for_users', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+    // One row per login: what an id_token's sid names. Ending it revokes its refresh tokens and makes
+    // its id_tokens worthless for the exchange.
+    await db.schema.createTable('login_sessions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('client_id', 'text', (c) => c.notNull())
+      .addColumn('password_fingerprint', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'integer', (c) => c.notNull())
+      .addColumn('expires_at', 'integer', (c) => c.notNull())
+      .addColumn('ended_at', 'integer')
+      .execute()
+    await db.schema.createIndex('login_sessions_by_user').on('login_sessions').columns(['tenant_id', 'user_id']).execute()
+    await db.schema.createIndex('login_sessions_by_expiry').on('login_sessions').column('expires_at').execute()
+    await db.schema.alterTable('refresh_tokens').addColumn('session_id', 'text').execute()
+    await db.schema.createIndex('refresh_tokens_by_session').on('refresh_tokens').column('session_id').execute()
+  },
+}
+
+migrations['0008_signing_key_sequence'] = {
+  async up (db: Kysely<any>) {
+    // Keys are ordered by when they were made; seconds tie when two are made in the same second,
+    // so each key gets a sequence number, numbered for existing keys in their former order.
+    await db.schema.alterTable('signing_keys').addColumn('seq', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+    await sql`UPDATE signing_keys SET seq = (SELECT COUNT(*) FROM signing_keys AS s
+      WHERE s.created_at < signing_keys.created_at OR (s.created_at = signing_keys.created_at AND s.kid >= signing_keys.kid))`.execute(db)
+  },
+}
+
+migrations['0009_config_version'] = {
+  async up (db: Kysely<any>) {
+    // One row: bumped by every configuration write, read by each process holding configuration in memory.
+    await db.schema.createTable('config_version')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .execute()
+    await db.insertInto('config_version').values({ id: 1, version: 0 }).execute()
+    // Request counters shared by the processes of one server (rate limits without Redis).
+    await db.schema.createTable('request_counters')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('count', 'integer', (c) => c.notNull())
+      .addColumn('reset_at', 'integer', (c) => c.notNull())
+  },
+}
+
+migrations['0010_mfa'] = {
+  async up (db: Kysely<any>) {
+    // The tenant's MFA policy and factors (JSON), and a client's own policy (null: the tenant's).
+    await db.schema.alterTable('tenants').addColumn('mfa', 'text', (c) => c.notNull().defaultTo('{}')).execute()
+    await db.schema.alterTable('clients').addColumn('mfa_policy', 'text').execute()
+    // A user's second factors. An otp secret is stored encrypted (key id inside the value), a
+    // recovery code as its sha256; last_step is the last TOTP time step accepted (replay refused).
+    await db.schema.createTable('mfa_authenticators')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('oob_channel', 'text')
+      .addColumn('phone_number', 'text')
+      .addColumn('secret', 'text')
+      .addColumn('active', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('last_step', 'bigint', (c) => c.notNull().defaultTo(0))
+      .addColumn('created_at', 'integer', (c) => c.notNull())
+      .execute()
+    await db.schema.createIndex('mfa_authenticators_by_user').on('mfa_authenticators').columns(['user_id', 'type']).execute()
+    // A login waiting for its second factor: the mfa_token (by sha256) and what the password grant
+    // would have minted. oob challenges: the oob_code (by sha256) and the binding code (salted hash).
+    await db.schema.createTable('mfa_transactions')
+      .addColumn('token_hash', 'text', (c) => c.primaryKey())
+      .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+      .addColumn('client_id', 'text', (c) => c.notNull())
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('mint', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'integer', (c) => c.notNull())
+      .execute()
+    await db.schema.createIndex('mfa_transactions_by_expiry').on('mfa_transactions').column('expires_at').execute()
+    await db.schema.createTable('mfa_oob_codes')
+      .addColumn('code_hash', 'text', (c) => c.primaryKey())
+      .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('authenticator_id', 'text', (c) => c.notNull().references('mfa_authenticators.id').onDelete('cascade'))
+      .addColumn('binding_salt', 'text', (c) => c.notNull())
+      .addColumn('binding_hash', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'integer', (c) => c.notNull())
+      .execute()
+  },
+}
+
+migrations['0011_account_recovery'] = {
   async up (db: Kysely<any>) {
     await db.schema.alterTable('tenants').addColumn('email', 'text', (c) => c.notNull().defaultTo('{}')).execute()
     // A password change ends the user's sessions: id_tokens issued until then are no longer exchanged.

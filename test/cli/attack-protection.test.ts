@@ -91,7 +91,7 @@ t.test('mistakes are reported, with the usage', async (t) => {
     [['users', 'unblock', '--connection', 'db', '--tenant', 'nope', 'alice@acme.test'], /^tollgate: no tenant named nope\n$/],
     [['users', 'unblock', '--connection', 'nope', 'alice@acme.test'], /^tollgate: no connection named nope in tenant acme\n$/],
     [['ips', 'unthrottle'], /^tollgate: ips needs: unthrottle/],
-    [['logs', '--type', 'success'], /^tollgate: --type is one of failed_login, block, unblock, throttle, unthrottle, password_change, email_verified\n$/],
+    [['logs', '--type', 'success'], /^tollgate: --type is one of failed_login, block, unblock, throttle, unthrottle, mfa_enrolment, mfa_success, mfa_failure, mfa_reset, password_change, email_verified\n$/],
     [['logs', '--limit', 'all'], /^tollgate: --limit is a positive integer\n$/],
     [['logs', '--colour'], /^tollgate: Unknown option '--colour'/],
   ]
