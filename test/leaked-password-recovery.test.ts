@@ -9,7 +9,7 @@ import { breachedFile, recoveryFixture } from './helpers/recovery.js'
 import { sql } from './helpers/seed.js'
 import { linkIn, startSmtpServer } from './helpers/smtp.js'
 
-const LEAKED = { error: 'password_leaked', error_description: 'This login attempt has been blocked because the password you\'re using was previously disclosed through a data breach (not in this application). Please check your email for more information.' }
+const LEAKED = { error: 'password_leaked', error_description: 'This login has been blocked because your password has been leaked in another website. We’ve sent you an email with instructions on how to unblock it.' }
 
 t.test('blocked for a leaked password, unblocked by the emailed link', async (t) => {
   const dataDir = t.testdir()

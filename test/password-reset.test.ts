@@ -169,7 +169,7 @@ t.test('what a new password does: sessions end, blocks lift, an audit event, a n
   t.equal((await login(NEW_PASSWORD)).statusCode, 200, 'the brute-force block is lifted')
 
   const [event] = await app.tollgate.store.events({ type: 'password_change', limit: 5 })
-  t.match(event, { type: 'password_change', connection: 'db', userId: 'auth0|alice', login: 'alice@acme.test', detail: /^reset_link; 1 refresh tokens revoked; \d+ block counters cleared$/ })
+  t.match(event, { type: 'password_change', connection: 'db', userId: 'auth0|alice', login: 'alice@acme.test', detail: /^reset_link; 1 sessions ended; \d+ refresh tokens revoked; \d+ block counters cleared$/ })
 
   const notice = await smtp.waitFor((m) => m.subject === 'Your password was changed')
   t.same(notice.to, ['alice@acme.test'])
