@@ -20,9 +20,11 @@ const NEW_PASSWORD = 'Typed in a Br0wser'
 t.test('reset a password in a real browser', async (t) => {
   if (!existsSync(CHROMIUM)) return t.fail(`no browser at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set TOLLGATE_TEST_CHROMIUM`)
   const smtp = await startSmtpServer(t)
-  const app = await buildTestApp(t, { document: recoveryFixture(smtp.port) })
+  const document = recoveryFixture(smtp.port)
+  // acme serves 127.0.0.1 too, so links point back at this server.
+  document.tenants[0].hosts.push('127.0.0.1')
+  const app = await buildTestApp(t, { document })
   await app.listen({ host: '127.0.0.1', port: 0 })
-  // The fixture's default tenant serves 127.0.0.1, so links point back at this server.
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
 
   const asked = await fetch(`${base}/dbconnections/change_password`, {
