@@ -1,61 +1,56 @@
 // `tollgate users reset-link` and `tollgate users verify-link`: a one-time link for an operator to
 // hand to a user (Auth0's password-change and email-verification tickets), and the verification
 // emails `tollgate apply` sends to new users declared with verify_email: true.
-import { parseArgs } from 'node:util'
+import { Command, Option } from 'commander'
 import { AccountEmails, ticketLifetimeOf } from './account/emails.js'
 import { ticketLink } from './account/links.js'
 import { UserTickets } from './account/tickets.js'
-import { CommandError } from './cli-keys.js'
+import { CliFailure, out, tenantNamed, withStore } from './cli/common.js'
 import type { Config } from './config.js'
 import { Mailer } from './email/mailer.js'
 import type { MailLog } from './email/types.js'
 import { describeDuration } from './email/templates.js'
 import type { Store, Tenant, TicketKind } from './store/port.js'
 
-export const accountLinksUsage = `  users reset-link --connection NAME [--tenant NAME] [--base-url URL] LOGIN
-                   print a one-time password-reset link for the user (the previous one stops working)
-  users verify-link --connection NAME [--tenant NAME] [--base-url URL] LOGIN
-                   print a one-time email-verification link for the user
-                   (--base-url: the tenant's public URL, when its provisioning sets no public_url)`
-
-const KINDS: Record<string, TicketKind> = { 'reset-link': 'reset_password', 'verify-link': 'verify_email' }
-
-export const isAccountLinkCommand = (action: string | undefined): boolean => action !== undefined && action in KINDS
+const KINDS: Array<[string, TicketKind, string]> = [
+  ['reset-link', 'reset_password', 'print a one-time password-reset link for the user (the previous one stops working)'],
+  ['verify-link', 'verify_email', 'print a one-time email-verification link for the user (the previous one stops working)'],
+]
 
 /** The base URL of the tenant's links: its public_url, else the one given; refused when neither is a URL. */
 function issuerOf (tenant: Tenant, baseUrl: string | undefined): string {
   const base = baseUrl ?? tenant.publicUrl
-  if (!base) throw new CommandError(`tenant ${tenant.name} has no public_url: give --base-url https://... (the URL users reach Tollgate at)`)
+  if (!base) throw new CliFailure(`tenant ${tenant.name} has no public_url: give --base-url https://... (the URL users reach Tollgate at)`)
   let url: URL
   try {
     url = new URL(base)
   } catch {
-    throw new CommandError(`--base-url ${base} is not a URL: give e.g. https://auth.example.com/`)
+    throw new CliFailure(`--base-url ${base} is not a URL: give e.g. https://auth.example.com/`)
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new CommandError(`--base-url ${base} must be an http or https URL`)
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new CliFailure(`--base-url ${base} must be an http or https URL`)
   return url.toString().endsWith('/') ? url.toString() : `${url.toString()}/`
 }
 
-export async function accountLinkCommand (args: string[], { store, out }: { store: Store, out: (text: string) => void }): Promise<void> {
-  const { positionals: [action, login, ...extra], values } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { tenant: { type: 'string' }, connection: { type: 'string' }, 'base-url': { type: 'string' } },
-  })
-  const kind = KINDS[action ?? '']
-  if (!kind || !login || extra.length > 0 || !values.connection) throw new CommandError(`users ${action} needs: --connection NAME [--tenant NAME] [--base-url URL] LOGIN`)
-  const tenant = values.tenant ? await store.tenantByName(values.tenant) : await store.defaultTenant()
-  if (!tenant) throw new CommandError(values.tenant ? `no tenant named ${values.tenant}` : 'no default tenant: name one with --tenant')
-  const issuer = issuerOf(tenant, values['base-url'])
-  const connection = await store.connectionByName(tenant.id, values.connection)
-  if (!connection) throw new CommandError(`no connection named ${values.connection} in tenant ${tenant.name}`)
-  if (connection.strategy !== 'database') throw new CommandError(`connection ${connection.name} is not a database connection (its strategy is ${connection.strategy})`)
-  const user = await store.userByLogin(connection.id, login)
-  if (!user) throw new CommandError(`no user ${login} in ${tenant.name}/${connection.name}`)
-  const lifetime = ticketLifetimeOf(tenant, kind)
-  const link = ticketLink(issuer, kind, await new UserTickets(store).issue(user, kind, lifetime))
-  out(link)
-  out(`(for ${user.email ?? login} in ${tenant.name}/${connection.name}; works once, expires in ${describeDuration(lifetime)})`)
+/** `users reset-link` and `users verify-link`. */
+export function accountLinkCommands (): Command[] {
+  return KINDS.map(([name, kind, description]) => new Command(name)
+    .description(description)
+    .argument('<login>', "the user's email or username")
+    .requiredOption('--connection <name>', 'the database connection of the user')
+    .addOption(new Option('--tenant <name>', 'the tenant (default: the default tenant)'))
+    .option('--base-url <url>', "the tenant's public URL, when its provisioning sets no public_url")
+    .action((login: string, options: { connection: string, tenant?: string, baseUrl?: string }) => withStore(async ({ store }) => {
+      const tenant = await tenantNamed(store, options.tenant)
+      const issuer = issuerOf(tenant, options.baseUrl)
+      const connection = await store.connectionByName(tenant.id, options.connection)
+      if (!connection) throw new CliFailure(`no connection named ${options.connection} in tenant ${tenant.name}`)
+      if (connection.strategy !== 'database') throw new CliFailure(`connection ${connection.name} is not a database connection (its strategy is ${connection.strategy})`)
+      const user = await store.userByLogin(connection.id, login)
+      if (!user) throw new CliFailure(`no user ${login} in ${tenant.name}/${connection.name}`)
+      const lifetime = ticketLifetimeOf(tenant, kind)
+      out(ticketLink(issuer, kind, await new UserTickets(store).issue(user, kind, lifetime)))
+      out(`(for ${user.email ?? login} in ${tenant.name}/${connection.name}; works once, expires in ${describeDuration(lifetime)})`)
+    })))
 }
 
 /**

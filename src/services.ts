@@ -26,6 +26,7 @@ import { createSecretStrategies } from './strategies/index.js'
 import { TenantResolver } from './tenants/resolve-tenant.js'
 import { passwordlessStrategy } from './strategies/passwordless.js'
 import { AccessTokenVerifier } from './tokens/access-token-verifier.js'
+import { NO_METRICS, type Metrics } from './metrics.js'
 import { IdTokenVerifier } from './tokens/id-token-verifier.js'
 import { TokenMinter } from './tokens/minter.js'
 import { JwtSigner } from './tokens/signer.js'
@@ -49,6 +50,9 @@ export interface Services {
   attackProtection: AttackProtection
   /** Second factors: policy, the MFA API's work, and the MFA grants' checks. */
   multiFactor: MultiFactor
+  metrics: Metrics
+  /** Set when the server drains before closing: readiness answers 503 from then on. */
+  lifecycle: { draining: boolean }
   /** Sends every email to users, in the background (see src/email/mailer.ts). */
   mailer: Mailer
   /** Reset links, the reset page's work, email verification. */
@@ -65,6 +69,7 @@ export interface ServiceOptions {
   breachedPasswords?: BreachedPasswords
   /** The clock of attack protection (epoch ms); tests move it. */
   now?: () => number
+  metrics?: Metrics
   /** Where the mailer logs (the app's logger); silent when absent. */
   log?: MailLog
 }
@@ -72,6 +77,7 @@ export interface ServiceOptions {
 const silent: MailLog = { info () {}, warn () {}, error () {} }
 
 export function createServices (config: Config, store: Store, hasher: PasswordHasher, options: ServiceOptions = {}): Services {
+  const metrics = options.metrics ?? NO_METRICS
   const sessions = new LoginSessions(store, config.tokens.refreshTokenLifetime)
   const minter = new TokenMinter(store, store, new JwtSigner(), config.tokens, store, sessions)
   const passwordless = createPasswordless(config.passwordless, store)
@@ -81,6 +87,7 @@ export function createServices (config: Config, store: Store, hasher: PasswordHa
   let recovery: AccountRecovery | undefined
   const attackProtection = new AttackProtection({
     defaults: config.attackProtection, state: options.attackState ?? store, audit: store, breached: options.breachedPasswords, now: options.now,
+    observe: metrics.loginOutcome,
     onPasswordLeaked: (input) => recovery?.notifyLeakedPassword(input),
   })
   const mailer = new Mailer(store, config.email, options.log ?? silent)
@@ -104,7 +111,7 @@ export function createServices (config: Config, store: Store, hasher: PasswordHa
   const assertions = new AssertionVerifier(new ClientKeys(config.jwt), new ReplayGuard(store), config.jwt)
   const grants = createGrants({
     connections: store, minter, idTokens, assertions, sessions, multiFactor, ...loginDeps,
-    refreshTokens: store, apis: store, refreshTokenIdleLifetime: config.tokens.refreshTokenIdleLifetime,
+    refreshTokens: store, apis: store, refreshTokenIdleLifetime: config.tokens.refreshTokenIdleLifetime, onRefreshReuse: metrics.refreshReuse,
   })
   const clientAuthenticator = new ClientAuthenticator(store)
   clientAuthenticator.register('private_key_jwt', privateKeyJwt(assertions))
@@ -113,6 +120,7 @@ export function createServices (config: Config, store: Store, hasher: PasswordHa
   const tenants = new TenantResolver(store, { scheme: config.issuerScheme ?? (config.tls ? 'https' : 'http'), cacheSize: config.tenantCacheSize })
   return {
     config, store, hasher, tenants, grants, clientAuthenticator, passwordless, sessions, accessTokens, userInfo, attackProtection, multiFactor,
+    metrics, lifecycle: { draining: false },
     mailer, recovery, accountEmails, attackState: options.attackState ?? store,
   }
 }

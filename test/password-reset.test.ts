@@ -59,13 +59,13 @@ t.test('the reset form: strict CSP, labels, the policy, no script', async (t) =>
   t.match(res.body, '<input id="password" name="password" type="password" autocomplete="new-password" required minlength="10"')
   t.match(res.body, '<label for="password_confirmation">')
   t.match(res.body, 'aria-describedby="policy"')
-  t.match(res.body, 'It must be at least 10 characters in length and contain at least 2 of the following 3 types of characters: lower case letters (a-z), upper case letters (A-Z), numbers (i.e. 0-9).')
+  t.match(res.body, 'It must be at least 10 characters in length and contain at least 2 of the following 4 types of characters: lower case letters (a-z), upper case letters (A-Z), numbers (i.e. 0-9), special characters (e.g. !@#$%^&*).')
   t.match(res.body, '<strong>alice@acme.test</strong>')
   const style = /<style>(.*?)<\/style>/s.exec(res.body)![1]
   t.match(res.headers['content-security-policy'], `'sha256-${createHash('sha256').update(style).digest('base64')}'`, 'the one inline style is the one the CSP allows')
 
   const json = await page(link, 'application/json')
-  t.same(json.json(), { email: 'alice@acme.test', password_policy: { min_length: 10, character_classes: ['lower', 'upper', 'number'], min_character_classes: 2 } })
+  t.same(json.json(), { email: 'alice@acme.test', password_policy: { min_length: 10, character_classes: ['lower', 'upper', 'number', 'special'], min_character_classes: 2 } })
 })
 
 t.test('the policy is enforced, breached passwords refused, mismatches shown; the ticket survives a refusal', async (t) => {
@@ -87,7 +87,7 @@ t.test('the policy is enforced, breached passwords refused, mismatches shown; th
   t.same(leaked.json(), { error: 'invalid_password', error_description: 'This password was previously disclosed through a data breach (not in this application). Please choose another one.' })
 
   const weakJson = await submit(ticket, 'short', 'short', 'application/json')
-  t.same(weakJson.json(), { error: 'invalid_password', error_description: 'Password is too weak. It must be at least 10 characters in length and contain at least 2 of the following 3 types of characters: lower case letters (a-z), upper case letters (A-Z), numbers (i.e. 0-9).' })
+  t.same(weakJson.json(), { error: 'invalid_password', error_description: 'Password is too weak. It must be at least 10 characters in length and contain at least 2 of the following 4 types of characters: lower case letters (a-z), upper case letters (A-Z), numbers (i.e. 0-9), special characters (e.g. !@#$%^&*).' })
 
   t.equal((await login(PASSWORD)).statusCode, 200, 'nothing changed yet')
   const done = await submit(ticket, NEW_PASSWORD)

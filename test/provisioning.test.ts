@@ -65,6 +65,10 @@ t.test('a file that does not match the schema is refused, naming the bad field, 
     ['smtp provider without its settings', (d) => { d.tenants[0].email = { provider: 'smtp' } }, '/tenants/0/email/smtp', /required when provider is smtp/],
     ['smtp settings for another provider', (d) => { d.tenants[0].email = { smtp: { host: 'mail.test', port: 25 } } }, '/tenants/0/email/provider', /must be smtp/],
     ['an SMTP password in the file', (d) => { d.tenants[0].email = { provider: 'smtp', smtp: { host: 'mail.test', port: 25, auth: { user: 'u', pass: 'secret' } } } }, '/tenants/0/email/smtp/auth/pass_env', /./],
+    ['a client type not allowed', (d) => { d.tenants[0].clients[0].type = 'webapp' }, '/tenants/0/clients/0/type', /^\/tenants\/0\/clients\/0\/type: "webapp" is not allowed: use one of spa, native, machine$/],
+    ['a grant type misspelt', (d) => { d.tenants[0].clients[0].grant_types = ['passwrd'] }, '/tenants/0/clients/0/grant_types/0', /"passwrd" is not allowed: use one of password, /],
+    ["a clear password weaker than the connection's policy", (d) => { d.tenants[0].users[0].password = 'short' }, '/tenants/0/users/0/password',
+      /the password does not satisfy the password policy of connection db: It must be at least 8 characters in length\./],
   ]
   for (const [name, mutate, expectedPath, message] of cases) {
     const doc = fixture()

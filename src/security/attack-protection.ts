@@ -12,6 +12,7 @@ import { normalizeIP } from '@fastify/rate-limit'
 import { LRUCache } from 'lru-cache'
 import type { Config } from '../config.js'
 import { oauthError } from '../errors.js'
+import type { LoginOutcome } from '../metrics.js'
 import type {
   AttackProtectionOverrides, AttackStateStore, AttemptKey, AuditEventType, AuditLog, Client, Connection, IpAllowance,
   Tenant, User,
@@ -64,6 +65,8 @@ export interface AttackProtectionDeps {
   /** The breached-password list of the deployment, when one is configured. */
   breached?: BreachedPasswords
   now?: () => number
+  /** Told of every login outcome it sees (metrics). */
+  observe?: (outcome: LoginOutcome) => void
   /** Told when a user's password was found among breached ones (it sends the reset email). */
   onPasswordLeaked?: (input: LoginAttemptInput & { user: User }) => void
 }
@@ -82,9 +85,11 @@ export class AttackProtection {
   private readonly now: () => number
   /** Matchers of the allow lists in use (configured, so few; bounded all the same). */
   private readonly allowLists = new LRUCache<string, IpMatcher>({ max: 100 })
+  private readonly observe: (outcome: LoginOutcome) => void
 
   constructor (private readonly deps: AttackProtectionDeps) {
     this.now = deps.now ?? Date.now
+    this.observe = deps.observe ?? (() => {})
   }
 
   settingsFor (tenant: Tenant): AttackProtectionSettings {
@@ -112,6 +117,7 @@ export class AttackProtection {
     if (suspiciousIp.enabled && !exempt) {
       ipAllowance = await this.deps.state.takeIpAllowance(input.tenant.id, ip, budgetOf(settings), now)
       if (!ipAllowance.allowed) {
+        this.observe('too_many_logins')
         throw oauthError('ip_throttled', {}, { headers: { 'retry-after': String(Math.max(1, Math.ceil(ipAllowance.retryAfterMs / 1000))) } })
       }
     }
@@ -126,7 +132,10 @@ export class AttackProtection {
       }
       count = await this.deps.state.countAttempt(counter, fingerprintOf(input.user), now, now + bruteForce.blockSeconds * 1000)
       // Refused attempts stay counted: they keep the block alive, and they are failures of this IP.
-      if (count > bruteForce.threshold) throw oauthError('account_blocked')
+      if (count > bruteForce.threshold) {
+        this.observe('too_many_attempts')
+        throw oauthError('account_blocked')
+      }
     }
 
     const attempt: LoginAttempt = { input, settings, counter, count, ipAllowance }
@@ -144,6 +153,7 @@ export class AttackProtection {
   async afterFailure (attempt: LoginAttempt, detail = 'wrong_password'): Promise<void> {
     const { input, settings } = attempt
     await this.record('failed_login', input, detail)
+    this.observe(detail === 'password_leaked' ? 'password_leaked' : input.user ? 'wrong_password' : 'unknown_user')
     if (attempt.counter && attempt.count === settings.bruteForce.threshold) {
       await this.record('block', input, settings.bruteForce.mode)
     }
@@ -152,6 +162,7 @@ export class AttackProtection {
 
   /** The secret was right: the account's count starts over and the IP gets its failure back. */
   async afterSuccess (attempt: LoginAttempt): Promise<void> {
+    this.observe('success')
     if (attempt.counter) await this.deps.state.clearAttempts(attempt.counter)
     await this.returnAllowance(attempt)
   }
@@ -163,6 +174,7 @@ export class AttackProtection {
   async refuseBlockedUser (attempt: LoginAttempt): Promise<never> {
     await this.abandon(attempt)
     await this.record('failed_login', attempt.input, 'user_blocked')
+    this.observe('blocked')
     throw oauthError('user_blocked')
   }
 

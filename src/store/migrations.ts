@@ -257,6 +257,7 @@ migrations['0009_config_version'] = {
       .addColumn('key', 'text', (c) => c.primaryKey())
       .addColumn('count', 'integer', (c) => c.notNull())
       .addColumn('reset_at', 'integer', (c) => c.notNull())
+      .execute()
   },
 }
 

@@ -12,7 +12,7 @@ export function recoveryFixture (smtpPort: number, email: Record<string, unknown
   const document = fixture()
   const acme = document.tenants[0]
   acme.email = { provider: 'smtp', from: FROM, smtp: { host: '127.0.0.1', port: smtpPort }, ...email } as never
-  acme.connections[0].options = { password_policy: { min_length: 10, character_classes: ['lower', 'upper', 'number'], min_character_classes: 2 } }
+  acme.connections[0].options = { password_policy: { min_length: 10, character_classes: ['lower', 'upper', 'number', 'special'], min_character_classes: 2 } }
   return document
 }
 
