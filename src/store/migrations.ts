@@ -304,7 +304,19 @@ migrations['0010_mfa'] = {
   },
 }
 
-migrations['0011_account_recovery'] = {
+migrations['0011_request_counters'] = {
+  async up (db: Kysely<any>) {
+    // Request counters shared by the processes of one server (rate limits without Redis): 0009 as
+    // shipped declared this table without creating it.
+    await db.schema.createTable('request_counters').ifNotExists()
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('count', 'integer', (c) => c.notNull())
+      .addColumn('reset_at', 'integer', (c) => c.notNull())
+      .execute()
+  },
+}
+
+migrations['0012_account_recovery'] = {
   async up (db: Kysely<any>) {
     await db.schema.alterTable('tenants').addColumn('email', 'text', (c) => c.notNull().defaultTo('{}')).execute()
     // A password change ends the user's sessions: id_tokens issued until then are no longer exchanged.

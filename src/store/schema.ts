@@ -13,7 +13,7 @@ export interface TenantTable {
   created_at: number
   /** JSON object of the tenant's attack-protection overrides (0004). */
   attack_protection: Generated<string>
-  /** JSON object of the tenant's email settings (0011). */
+  /** JSON object of the tenant's email settings (0012). */
   email: Generated<string>
   /** JSON object of the tenant's MFA settings (0007). */
   mfa: Generated<string>
