@@ -13,8 +13,11 @@ import { oauthError } from '../src/errors.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** 'public': readable from any origin, without credentials (discovery, JWKS). */
-    corsPolicy?: 'public'
+    /**
+     * 'public': readable from any origin, without credentials (discovery, JWKS). 'none': pages of
+     * Tollgate's own (a same-origin form sends an Origin too): no CORS headers, nothing refused.
+     */
+    corsPolicy?: 'public' | 'none'
   }
 }
 
@@ -36,6 +39,7 @@ const corsPlugin: FastifyPluginAsync = async (app) => {
       const origin = request.headers.origin
       if (origin === undefined) return { origin: false }
       if (request.routeOptions.config?.corsPolicy === 'public') return { origin: '*' }
+      if (request.routeOptions.config?.corsPolicy === 'none') return { origin: false }
       const clientId = request.method === 'OPTIONS' ? undefined : namedClientId(request.headers.authorization, request.body)
       const client = clientId === undefined ? undefined : await request.findClient(clientId)
       if (client) {

@@ -7,7 +7,7 @@ import { SignupBody, SignupResponse } from '../schemas/dbconnections.js'
 const PROFILE_FIELDS = ['given_name', 'family_name', 'name', 'nickname', 'picture'] as const
 
 const dbconnectionsSignup: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, hasher } = app.tollgate
+  const { store, hasher, recovery } = app.tollgate
 
   app.post('/dbconnections/signup', {
     schema: { body: SignupBody, response: { 200: SignupResponse } },
@@ -27,6 +27,7 @@ const dbconnectionsSignup: FastifyPluginAsyncTypebox = async (app) => {
       userMetadata: body.user_metadata,
       profile,
     })
+    recovery.sendVerification({ tenant: request.tenant, issuer: request.issuer, user })
     return {
       _id: user.id.replace(/^auth0\|/, ''),
       email: user.email!,

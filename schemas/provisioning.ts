@@ -120,7 +120,8 @@ export const ProvisionedUser = Type.Object({
   email: Type.Optional(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' })),
   username: Type.Optional(Type.String({ pattern: '^[^@\\s]+$' })),
   phone_number: Type.Optional(Type.String({ pattern: '^\\+[0-9]{1,15}$' })),
-  email_verified: Type.Optional(Type.Boolean()),
+  email_verified: Type.Optional(Type.Boolean({ description: 'Default: as stored (false for a new user)' })),
+  verify_email: Type.Optional(Type.Boolean({ description: 'Send a new, unverified user a verification link when it is created' })),
   password: Type.Optional(Type.String({ minLength: 1, description: 'Given in clear; hashed with argon2id on load' })),
   password_hash: Type.Optional(Type.String({ pattern: '^\\$argon2(id|i|d)\\$', description: 'An existing argon2 hash, kept as it is' })),
   blocked: Type.Optional(Type.Boolean()),
@@ -152,6 +153,35 @@ export const ProvisionedAttackProtection = Type.Object({
   allow_list: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Addresses or CIDRs never blocked nor throttled' })),
 }, { additionalProperties: false })
 
+const EmailTemplateSchema = Type.Object({
+  subject: Type.String({ minLength: 1, maxLength: 200 }),
+  text: Type.String({ minLength: 1, maxLength: 10000, description: 'Plain text; {{link}}, {{email}}, {{tenant}} and {{expires_in}} are filled in' }),
+}, { additionalProperties: false })
+
+/** How a tenant's emails to users are sent, and what they say. */
+export const ProvisionedEmail = Type.Object({
+  provider: Type.Optional(literals(['development', 'smtp'] as const)),
+  from: Type.Optional(Type.String({ minLength: 3, maxLength: 320, description: 'The From header, e.g. "Acme <no-reply@acme.test>"' })),
+  smtp: Type.Optional(Type.Object({
+    host: Type.String({ minLength: 1 }),
+    port: Type.Integer({ minimum: 1, maximum: 65535 }),
+    secure: Type.Optional(Type.Boolean({ description: 'TLS from the first byte (port 465); else STARTTLS when offered' })),
+    require_tls: Type.Optional(Type.Boolean({ description: 'Refuse to send unless STARTTLS succeeds' })),
+    auth: Type.Optional(Type.Object({
+      user: Type.String({ minLength: 1 }),
+      pass_env: Type.String({ pattern: '^[A-Z_][A-Z0-9_]*$', description: 'The environment variable holding the password (never the password itself)' }),
+    }, { additionalProperties: false })),
+    timeout_ms: Type.Optional(Type.Integer({ minimum: 100, maximum: 120000 })),
+  }, { additionalProperties: false })),
+  templates: Type.Optional(Type.Object({
+    reset_password: Type.Optional(EmailTemplateSchema),
+    password_changed: Type.Optional(EmailTemplateSchema),
+    verify_email: Type.Optional(EmailTemplateSchema),
+  }, { additionalProperties: false })),
+  reset_ticket_lifetime: Type.Optional(Type.Integer({ minimum: 60, maximum: 30 * 86400, description: 'Seconds a reset link stays valid; default 5 days' })),
+  verify_ticket_lifetime: Type.Optional(Type.Integer({ minimum: 60, maximum: 30 * 86400, description: 'Seconds a verification link stays valid; default 5 days' })),
+}, { additionalProperties: false, description: 'Emails to users; default: the development outbox (`tollgate outbox`)' })
+
 /** When logins need a second factor, and which factors users may enrol. */
 export const ProvisionedMfa = Type.Object({
   policy: literals(MFA_POLICIES, { description: 'never (default), always, or enrolled (only users who have an active factor)' }),
@@ -174,6 +204,7 @@ export const ProvisionedTenant = Type.Object({
   })),
   default_connection: Type.Optional(Type.String({ description: 'Connection used by /oauth/token password logins without a realm' })),
   attack_protection: Type.Optional(ProvisionedAttackProtection),
+  email: Type.Optional(ProvisionedEmail),
   mfa: Type.Optional(ProvisionedMfa),
   connections: Type.Array(ProvisionedConnection, { default: [] }),
   clients: Type.Array(ProvisionedClient, { default: [] }),

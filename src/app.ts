@@ -20,6 +20,8 @@ import accountLimits from '../plugins/account-limits.js'
 import { clientErrorHandler, frameworkErrors, refuseExpectation, SECURITY_HEADERS } from '../plugins/client-errors.js'
 import clientIp from '../plugins/client-ip.js'
 import cors from '../plugins/cors.js'
+import accountPages from '../plugins/account-pages.js'
+import dbconnectionsChangePassword from '../plugins/dbconnections-change-password.js'
 import dbconnectionsSignup from '../plugins/dbconnections-signup.js'
 import errorHandler from '../plugins/error-handler.js'
 import health from '../plugins/health.js'
@@ -56,6 +58,20 @@ export const REDACTED_LOG_PATHS = [
   '*.refresh_token', '*.id_token', '*.access_token', '*.otp', '*.verification_code', '*.assertion',
   '*.mfa_token', '*.mfa_code', '*.recovery_code', '*.oob_code', '*.binding_code', '*.secret',
 ]
+
+/** A one-time link's ticket travels in the query string: the log sees the URL without it. */
+const redactTicket = (url: string): string => url.replace(/([?&]ticket=)[^&#]*/gi, '$1[Redacted]')
+
+/** Fastify's default request fields, with the URL's ticket redacted. */
+function serializeRequest (request: { method: string, url: string, host?: string, hostname?: string, ip?: string, socket?: { remotePort?: number } }) {
+  return {
+    method: request.method,
+    url: redactTicket(request.url),
+    host: request.host ?? request.hostname,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  }
+}
 
 export async function buildApp (options: AppOptions) {
   const { config } = options
@@ -106,7 +122,12 @@ export async function buildApp (options: AppOptions) {
     maxRequestsPerSocket: server.maxRequestsPerSocket,
     clientErrorHandler,
     frameworkErrors,
-    logger: { level: config.logLevel, redact: REDACTED_LOG_PATHS, ...(options.logStream ? { stream: options.logStream } : {}) },
+    logger: {
+      level: config.logLevel,
+      redact: REDACTED_LOG_PATHS,
+      serializers: { req: serializeRequest },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),
@@ -130,8 +151,14 @@ export async function buildApp (options: AppOptions) {
     app.log.warn({ err: { message: err.message } }, 'redis connection error')
   })
   const attackState = redis ? new RedisAttackState(redis, config.redisKeyPrefix) : store
-  app.decorate('tollgate', createServices(config, store, hasher, { attackState, breachedPasswords, now: options.now, metrics }))
+  app.decorate('tollgate', createServices(config, store, hasher, { attackState, breachedPasswords, now: options.now, metrics, log: app.log }))
   app.addHook('onClose', async () => { await (options.store ? store.stopLayers() : store.close()) })
+  // Emails still being sent are finished (within their bounded retries) before the store closes
+  // (onClose hooks run in the reverse order of their registration).
+  app.addHook('onClose', async () => {
+    await app.tollgate.mailer.idle()
+    app.tollgate.mailer.close()
+  })
   app.addHook('onClose', async () => {
     breachedPasswords?.close()
     await redis?.quit()
@@ -170,6 +197,8 @@ export async function buildApp (options: AppOptions) {
     await api.register(oauthRevoke)
     await api.register(userinfo)
     await api.register(dbconnectionsSignup)
+    await api.register(dbconnectionsChangePassword)
+    await api.register(accountPages)
     await api.register(passwordless)
     await api.register(mfa)
     await api.register(wellKnown)

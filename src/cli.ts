@@ -4,6 +4,7 @@
 import { Command, CommanderError, Option } from 'commander'
 import { readFileSync } from 'node:fs'
 import { ProvisioningFile } from '../schemas/provisioning.js'
+import { verificationSender } from './cli-account-links.js'
 import { ipsCommand, logsCommand, usersCommand } from './cli/attack.js'
 import { CliFailure, out, outJson, positiveInteger, withStore } from './cli/common.js'
 import { doctor } from './cli/doctor.js'
@@ -32,13 +33,17 @@ async function apply (file: string, options: { allowWeakPasswords?: boolean }) {
   } catch (err) {
     throw new CliFailure(describeStartupError(err, config) ?? (err as Error).message)
   }
+  const verifications = verificationSender(config, store)
   try {
     const report = await applyDocument(store, createArgon2Hasher(config.argon2), input, {
       keyOverlapSeconds: keyOverlapSeconds(config),
       allowWeakPasswords: options.allowWeakPasswords,
       warn: (message) => { process.stderr.write(`tollgate: warning: ${message}\n`) },
+      onUserToVerify: verifications.send,
     })
+    await verifications.finish()
     out(`applied ${file}: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged`)
+    for (const note of verifications.notes) out(note)
   } catch (err) {
     if (err instanceof ProvisioningError) throw new CliFailure(`${file} was not applied, nothing changed: ${err.message}`)
     throw err

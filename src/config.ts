@@ -105,6 +105,20 @@ export const ConfigSchema = Type.Object({
     /** Timeout of a call to an HTTP delivery gateway, unless the connection sets its own. */
     deliveryTimeoutMs: Type.Integer({ minimum: 100, maximum: 60000 }),
   }),
+  /** Emails to users (reset and verification links, notices); how each tenant sends them is in its provisioning. */
+  email: Type.Object({
+    /** Attempts per email, the first included, before a failed delivery is given up (and logged). */
+    maxAttempts: Type.Integer({ minimum: 1, maximum: 10 }),
+    /** Delay before the first retry, doubled before each next one. */
+    retryDelayMs: Type.Integer({ minimum: 0, maximum: 600000 }),
+  }),
+  /** POST /dbconnections/change_password: Auth0's bucket per IP and email, and the same per email from any IP. */
+  changePassword: Type.Object({
+    /** Requests allowed at once. */
+    burst: Type.Integer({ minimum: 1 }),
+    /** One more request is allowed every this many seconds. */
+    refillSeconds: Type.Integer({ minimum: 1 }),
+  }),
   /** Redis holding attack-protection state and rate-limit counters, shared by several instances; '' keeps them in the store. */
   redisUrl: Type.String({ pattern: '^(rediss?://.+)?$' }),
   /** Prefix of every Redis key Tollgate writes (several deployments may share one Redis). */

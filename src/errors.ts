@@ -106,6 +106,13 @@ export const catalog = {
   parameter_not_object: entry(400, 'invalid_request', (p) => `${echo(p.name)} parameter must be an object`),
   parameter_not_array: entry(400, 'invalid_request', (p) => `${echo(p.name)} parameter must be an array of strings`),
 
+  // Account recovery: the reset page (/lo/reset) and email verification (/lo/verify_email). Seed 004's
+  // answer to a link that expired, was used, was replaced by a newer one, or never existed.
+  link_expired: entry(406, 'PASSWORD_RESET_HASH_EXPIRED', 'This link has expired or has already been used.'),
+  passwords_do_not_match: entry(400, 'invalid_request', 'The two passwords do not match.'),
+  new_password_breached: entry(400, 'invalid_password',
+    'This password was previously disclosed through a data breach (not in this application). Please choose another one.'),
+
   // CORS: browsers may call only from the web origins a client lists.
   origin_not_allowed: entry(403, 'access_denied', (p) => `Origin ${echo(p.origin)} is not an allowed web origin of any client of this tenant.`),
   origin_not_allowed_for_client: entry(403, 'access_denied', (p) => `Origin ${echo(p.origin)} is not an allowed web origin of client ${echo(p.client_id)}.`),

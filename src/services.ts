@@ -1,5 +1,11 @@
 // Everything a request may use, built once per app from the config and the store, and exposed to
 // plugins as the typed `app.tollgate` decorator.
+import { AccountEmails } from './account/emails.js'
+import { PasswordChanger } from './account/password-change.js'
+import { AccountRecovery } from './account/recovery.js'
+import { UserTickets } from './account/tickets.js'
+import { Mailer } from './email/mailer.js'
+import type { MailLog } from './email/types.js'
 import { AssertionVerifier } from './clients/assertions.js'
 import { ClientAuthenticator } from './clients/authenticate.js'
 import { ClientKeys } from './clients/client-keys.js'
@@ -47,6 +53,14 @@ export interface Services {
   metrics: Metrics
   /** Set when the server drains before closing: readiness answers 503 from then on. */
   lifecycle: { draining: boolean }
+  /** Sends every email to users, in the background (see src/email/mailer.ts). */
+  mailer: Mailer
+  /** Reset links, the reset page's work, email verification. */
+  recovery: AccountRecovery
+  /** Verification links after a signup. */
+  accountEmails: AccountEmails
+  /** Where attack-protection counters and request buckets live: the store, or Redis. */
+  attackState: AttackStateStore
 }
 
 export interface ServiceOptions {
@@ -56,7 +70,11 @@ export interface ServiceOptions {
   /** The clock of attack protection (epoch ms); tests move it. */
   now?: () => number
   metrics?: Metrics
+  /** Where the mailer logs (the app's logger); silent when absent. */
+  log?: MailLog
 }
+
+const silent: MailLog = { info () {}, warn () {}, error () {} }
 
 export function createServices (config: Config, store: Store, hasher: PasswordHasher, options: ServiceOptions = {}): Services {
   const metrics = options.metrics ?? NO_METRICS
@@ -66,9 +84,18 @@ export function createServices (config: Config, store: Store, hasher: PasswordHa
   const strategies = createSecretStrategies({
     hasher, users: store, customDatabaseTimeoutMs: config.customDatabaseTimeoutMs, passwordless: passwordlessStrategy(passwordless.login),
   })
+  let recovery: AccountRecovery | undefined
   const attackProtection = new AttackProtection({
     defaults: config.attackProtection, state: options.attackState ?? store, audit: store, breached: options.breachedPasswords, now: options.now,
     observe: metrics.loginOutcome,
+    onPasswordLeaked: (input) => recovery?.notifyLeakedPassword(input),
+  })
+  const mailer = new Mailer(store, config.email, options.log ?? silent)
+  const tickets = new UserTickets(store)
+  const accountEmails = new AccountEmails(mailer, tickets)
+  const changer = new PasswordChanger({ users: store, sessions: store, loginSessions: sessions, hasher, protection: attackProtection, audit: store, emails: accountEmails })
+  recovery = new AccountRecovery({
+    users: store, connections: store, ticketStore: store, tickets, emails: accountEmails, changer, mailer, audit: store,
   })
   const loginDeps = { users: store, strategies, protection: attackProtection }
   const { key, previousKeys } = config.encryption
@@ -95,6 +122,7 @@ export function createServices (config: Config, store: Store, hasher: PasswordHa
   return {
     config, store, hasher, tenants, grants, clientAuthenticator, passwordless, sessions, accessTokens, userInfo, attackProtection, multiFactor,
     metrics, lifecycle: { draining: false },
+    mailer, recovery, accountEmails, attackState: options.attackState ?? store,
   }
 }
 

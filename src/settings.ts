@@ -109,6 +109,13 @@ export const SETTINGS: readonly Setting[] = [
   int('TOLLGATE_PASSWORDLESS_START_LIMIT_WINDOW', 'passwordless.startLimitWindowSeconds', 3600, 1, undefined, 'The window of the two limits above, in seconds.'),
   int('TOLLGATE_PASSWORDLESS_DELIVERY_TIMEOUT_MS', 'passwordless.deliveryTimeoutMs', 5000, 100, 60000,
     "Timeout of a call to an HTTP delivery gateway, in ms (a connection's `timeout_ms` overrides it)."),
+  // Emails to users (reset and verification links, notices); how each tenant sends them is in its provisioning.
+  int('TOLLGATE_EMAIL_MAX_ATTEMPTS', 'email.maxAttempts', 3, 1, 10, 'Attempts per email (the first included) before a failed delivery is given up and logged.'),
+  int('TOLLGATE_EMAIL_RETRY_DELAY_MS', 'email.retryDelayMs', 2000, 0, 600000, 'Delay before the first retry of an email, in ms; doubled before each next one.'),
+  // Auth0's bucket for /dbconnections/change_password: 10 at once, one more a minute, per IP and email.
+  int('TOLLGATE_CHANGE_PASSWORD_BURST', 'changePassword.burst', 10, 1, undefined,
+    '`/dbconnections/change_password` requests allowed at once per IP and email (and per email from any IP).'),
+  int('TOLLGATE_CHANGE_PASSWORD_REFILL_SECONDS', 'changePassword.refillSeconds', 60, 1, undefined, 'One more such request is allowed every this many seconds.'),
   { env: 'TOLLGATE_REDIS_URL', path: 'redisUrl', type: 'url', default: '',
     description: 'Redis (`redis://` or `rediss://`) holding attack-protection state and rate-limit counters, shared by several instances; unset: kept in the store.' },
   { env: 'TOLLGATE_REDIS_KEY_PREFIX', path: 'redisKeyPrefix', type: 'string', default: 'tollgate:', description: 'Prefix of every Redis key Tollgate writes.' },

@@ -3,9 +3,11 @@
 import { Command, Option } from 'commander'
 import type { AuditEvent, AuditEventType } from '../store/port.js'
 import { CliFailure, ipAddress, oneOf, out, outJson, positiveInteger, withProtection } from './common.js'
+import { accountLinkCommands } from '../cli-account-links.js'
 import { usersMfaCommand } from './mfa.js'
 
-const EVENT_TYPES: AuditEventType[] = ['failed_login', 'block', 'unblock', 'throttle', 'unthrottle', 'mfa_enrolment', 'mfa_success', 'mfa_failure', 'mfa_reset']
+const EVENT_TYPES: AuditEventType[] = ['failed_login', 'block', 'unblock', 'throttle', 'unthrottle', 'mfa_enrolment', 'mfa_success', 'mfa_failure', 'mfa_reset',
+  'password_change', 'email_verified']
 const tenantOption = () => new Option('--tenant <name>', 'the tenant (default: the default tenant)')
 
 function formatEvent (e: AuditEvent): string {
@@ -15,8 +17,9 @@ function formatEvent (e: AuditEvent): string {
 }
 
 export function usersCommand (): Command {
-  const users = new Command('users').description("manage users' brute-force blocks and second factors")
+  const users = new Command('users').description("manage users' brute-force blocks, second factors, and reset and verification links")
   users.addCommand(usersMfaCommand())
+  for (const command of accountLinkCommands()) users.addCommand(command)
   users.command('unblock')
     .description("lift an account's brute-force blocks, from every IP")
     .argument('<login>', "the user's email or username")

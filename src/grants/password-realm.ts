@@ -27,7 +27,7 @@ const passwordTokenGrant = (name: string) => (deps: PasswordRealmGrantDeps) => d
     const connection = await resolveConnection(deps.connections, tenant, client, connectionName)
     // An unknown API or scope is refused before any password is verified.
     if (body.audience !== undefined) await deps.minter.resolveAudience({ tenant, issuer, audience: body.audience, scopes })
-    const user = await loginWithSecret(deps, { tenant, client, connection, login: body.username, secret: body.password, ip })
+    const user = await loginWithSecret(deps, { tenant, client, connection, login: body.username, secret: body.password, ip, issuer })
     if (!user) throw wrongCredentials(connection, 'token')
     const mint = { scopes, device: body.device, audience: body.audience, refreshWithoutDevice: true }
     // A right password for a user who must show a second factor: 403 mfa_required with an mfa_token.

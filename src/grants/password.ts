@@ -21,7 +21,7 @@ export const passwordGrant = (deps: PasswordGrantDeps) => defineGrant({
   account: ({ body }) => accountKey(body.connection, body.username),
   async handle ({ tenant, issuer, client, scopes, body, ip }) {
     const connection = await resolveConnection(deps.connections, tenant, client, body.connection)
-    const user = await loginWithSecret(deps, { tenant, client, connection, login: body.username, secret: body.password, ip })
+    const user = await loginWithSecret(deps, { tenant, client, connection, login: body.username, secret: body.password, ip, issuer })
     if (!user) throw wrongCredentials(connection, 'legacy')
     // A user who must use MFA sends the code with the password (a0.mfa_required until they do).
     if (!isPasswordless(connection)) await deps.multiFactor.requireLegacyCode({ tenant, client, user, code: body.mfa_code })

@@ -25,10 +25,12 @@ export interface SecretLoginRequest {
   secret: string
   /** The end user's IP (request.clientIp). */
   ip: string
+  /** The tenant's issuer for this request: where a leaked-password email's reset link points. */
+  issuer?: string
 }
 
 export async function loginWithSecret ({ users, strategies, protection }: SecretLoginDeps,
-  { tenant, client, connection, login, secret, ip }: SecretLoginRequest): Promise<User | undefined> {
+  { tenant, client, connection, login, secret, ip, issuer }: SecretLoginRequest): Promise<User | undefined> {
   const strategy = strategies.forConnection(connection)
   const known = await users.userByLogin(connection.id, login)
   const isCode = strategy.secret === 'code'
@@ -36,7 +38,7 @@ export async function loginWithSecret ({ users, strategies, protection }: Secret
   // verified, so that a refusal never costs a hash. A blocked user is told so only after a right
   // secret: answering before would tell anyone which accounts exist and are blocked.
   const attempt = await protection.beforeVerify({
-    tenant, client, connection, login, user: known, ip, password: isCode ? undefined : secret,
+    tenant, client, connection, login, user: known, ip, issuer, password: isCode ? undefined : secret,
   })
   let user: User | undefined
   try {

@@ -35,6 +35,13 @@ export const ROUTE_ERRORS: Record<string, ErrorKey[]> = {
   'POST /dbconnections/signup': [...EVERY_REQUEST, ...BODY, ...TENANT, 'invalid_client', 'origin_not_allowed_for_client', 'strategy_not_supported',
     'connection_not_found', 'connection_disabled', 'dotted_fields', 'user_exists', 'invalid_password', 'invalid_email', 'invalid_username',
     'invalid_user_metadata', 'parameter_not_object'],
+  'POST /dbconnections/change_password': [...EVERY_REQUEST, ...BODY, ...TENANT, 'invalid_client', 'origin_not_allowed_for_client',
+    'strategy_not_supported', 'connection_not_found', 'connection_not_found_for_tenant', 'connection_disabled', 'invalid_email'],
+  // The pages of one-time links: a page for browsers, the catalog's body for JSON clients.
+  'GET /lo/reset': [...EVERY_REQUEST, 'unknown_tenant', 'link_expired'],
+  'POST /lo/reset': [...EVERY_REQUEST, 'malformed_json', 'unsupported_content_type', 'body_too_large', 'missing_parameter', 'unknown_tenant',
+    'link_expired', 'passwords_do_not_match', 'invalid_password', 'new_password_breached'],
+  'GET /lo/verify_email': [...EVERY_REQUEST, 'unknown_tenant', 'link_expired'],
   'POST /passwordless/start': [...EVERY_REQUEST, 'malformed_json', 'unsupported_content_type', 'body_too_large', ...TENANT,
     'passwordless_bad_tenant', 'passwordless_missing_client_id', 'passwordless_client_id_type', 'passwordless_unknown_client',
     'passwordless_missing_connection', 'passwordless_connection_type', 'passwordless_connection_not_found', 'passwordless_connection_disabled',

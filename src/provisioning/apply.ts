@@ -54,6 +54,8 @@ export function checkDocument (input: unknown): ProvisioningDocument {
     }
     const badEntry = invalidIpEntry(tenant.attack_protection?.allow_list ?? [])
     if (badEntry !== undefined) throw new ProvisioningError(`/tenants/${t}/attack_protection/allow_list`, `${badEntry} is not an address or a CIDR`)
+    if (tenant.email?.provider === 'smtp' && !tenant.email.smtp) throw new ProvisioningError(`/tenants/${t}/email/smtp`, 'is required when provider is smtp')
+    if (tenant.email?.smtp && tenant.email.provider !== 'smtp') throw new ProvisioningError(`/tenants/${t}/email/provider`, 'must be smtp when smtp settings are given')
     const clientIds = new Set(tenant.clients.map((c) => c.client_id))
     const connectionNames = new Set(tenant.connections.map((c) => c.name))
     tenant.connections.forEach((connection, c) => {
@@ -131,6 +133,8 @@ function importedKey (source: SigningKeySource, path: string, tenantId = '') {
 export interface ApplyOptions {
   /** How long a replaced signing key stays published (see keyOverlapSeconds). */
   keyOverlapSeconds?: number
+  /** Told, once the file is applied, of each new user declared with verify_email: true (it sends the link). */
+  onUserToVerify?: (tenant: string, userId: string) => Promise<void>
   /** Apply clear passwords that fail their connection's password policy, with a warning each. */
   allowWeakPasswords?: boolean
   /** Told what is applied although unwise (a weak password, with allowWeakPasswords). */
@@ -194,6 +198,7 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
   const overlap = options.keyOverlapSeconds ?? keyOverlapSeconds(defaults)
   const report: ApplyReport = { created: 0, updated: 0, unchanged: 0 }
   checkPasswords(doc, options.allowWeakPasswords ?? false, options.warn ?? (() => {}))
+  const verificationsDue: Array<{ tenant: string, userId: string }> = []
   const count = (before: unknown, after: unknown) => {
     if (before === undefined) report.created++
     else if (isDeepStrictEqual(before, after)) report.unchanged++
@@ -214,6 +219,7 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
           existing?.signingAlg ?? 'RS256',
         defaultConnection: entry.default_connection ?? null,
         attackProtection: toAttackProtectionOverrides(entry.attack_protection),
+        ...(entry.email ? { email: entry.email } : {}),
         ...(entry.mfa ? { mfa: { policy: entry.mfa.policy, factors: entry.mfa.factors ?? ['otp'], ...(entry.mfa.sms_delivery ? { smsDelivery: entry.mfa.sms_delivery } : {}) } } : {}),
       }
       const taken = await tx.hostsOfOtherTenants(tenant.id, entry.hosts)
@@ -294,6 +300,7 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
         if (before === undefined) {
           report.created++
           await tx.insertUser(user)
+          if (u.verify_email && user.email && !user.emailVerified) verificationsDue.push({ tenant: tenant.name, userId: user.id })
         } else if (isDeepStrictEqual({ ...before, updatedAt: 0 }, { ...user, updatedAt: 0 })) {
           report.unchanged++
         } else {
@@ -307,6 +314,7 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
       }
     }
   })
+  for (const { tenant, userId } of verificationsDue) await options.onUserToVerify?.(tenant, userId)
   return report
 }
 
@@ -363,7 +371,7 @@ async function provisionedUser (hasher: PasswordHasher, tenantId: string, connec
     email: u.email?.toLowerCase() ?? null,
     username: u.username ?? null,
     phoneNumber: u.phone_number ?? null,
-    emailVerified: u.email_verified ?? false,
+    emailVerified: u.email_verified ?? before?.emailVerified ?? false,
     passwordHash,
     blocked: u.blocked ?? false,
     profile,
@@ -371,5 +379,6 @@ async function provisionedUser (hasher: PasswordHasher, tenantId: string, connec
     appMetadata: u.app_metadata ?? {},
     createdAt: before?.createdAt ?? now,
     updatedAt: now,
+    sessionsValidAfter: before?.sessionsValidAfter ?? null,
   }
 }

@@ -43,6 +43,8 @@ export interface LoginAttemptInput {
   password?: string
   /** The end user's IP (see plugins/client-ip.ts). */
   ip: string
+  /** The tenant's issuer as this request sees it: where a leaked-password email's reset link points. */
+  issuer?: string
 }
 
 /** An attempt that passed beforeVerify: what it reserved, to settle after the verify. */
@@ -65,6 +67,8 @@ export interface AttackProtectionDeps {
   now?: () => number
   /** Told of every login outcome it sees (metrics). */
   observe?: (outcome: LoginOutcome) => void
+  /** Told when a user's password was found among breached ones (it sends the reset email). */
+  onPasswordLeaked?: (input: LoginAttemptInput & { user: User }) => void
 }
 
 /** The account a counter belongs to: a user, or a login that names nobody (counted all the same). */
@@ -139,6 +143,7 @@ export class AttackProtection {
     if (input.password !== undefined && settings.breachedPasswords.enabled && breached &&
       breached.count(input.password) >= settings.breachedPasswords.minCount) {
       await this.afterFailure(attempt, 'password_leaked')
+      if (input.user) this.deps.onPasswordLeaked?.({ ...input, user: input.user })
       throw oauthError('password_leaked')
     }
     return attempt
@@ -185,6 +190,22 @@ export class AttackProtection {
     let cleared = await this.deps.state.clearSubject(tenant.id, subjectOf(connection, login, undefined))
     if (user) cleared += await this.deps.state.clearSubject(tenant.id, subjectOf(connection, login, user))
     await this.record('unblock', { tenant, connection, login, user, ip: '' }, 'admin')
+    return cleared
+  }
+
+  /** Whether a new password is one the tenant refuses as breached. */
+  isBreached (tenant: Tenant, password: string): boolean {
+    const { breached } = this.deps
+    const { breachedPasswords } = this.settingsFor(tenant)
+    return breachedPasswords.enabled && breached !== undefined && breached.count(password) >= breachedPasswords.minCount
+  }
+
+  /** Lifts every brute-force block of a user whose password just changed (audited by the caller). */
+  async liftBlocksAfterPasswordChange (tenant: Tenant, connection: Connection, user: User): Promise<number> {
+    let cleared = await this.deps.state.clearSubject(tenant.id, subjectOf(connection, '', user))
+    for (const login of [user.email, user.username, user.phoneNumber]) {
+      if (login) cleared += await this.deps.state.clearSubject(tenant.id, subjectOf(connection, login, undefined))
+    }
     return cleared
   }
 

@@ -316,6 +316,26 @@ migrations['0011_request_counters'] = {
   },
 }
 
+migrations['0012_account_recovery'] = {
+  async up (db: Kysely<any>) {
+    await db.schema.alterTable('tenants').addColumn('email', 'text', (c) => c.notNull().defaultTo('{}')).execute()
+    // A password change ends the user's sessions: id_tokens issued until then are no longer exchanged.
+    await db.schema.alterTable('users').addColumn('sessions_valid_after', 'integer').execute()
+    await db.schema.alterTable('users').addColumn('leaked_notice_at', 'integer').execute()
+    // Reset and verification links: only the hash of each ticket, one per (user, kind).
+    await db.schema.createTable('user_tickets')
+      .addColumn('token_hash', 'text', (c) => c.primaryKey())
+      .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'integer', (c) => c.notNull())
+      .addColumn('expires_at', 'integer', (c) => c.notNull())
+      .addUniqueConstraint('user_tickets_user_kind', ['user_id', 'kind'])
+      .execute()
+    await db.schema.createIndex('refresh_tokens_by_user').on('refresh_tokens').column('user_id').execute()
+  },
+}
+
 const provider: MigrationProvider = { getMigrations: async () => migrations }
 
 /** Brings the database up to the latest schema; throws with the failing migration's error. */

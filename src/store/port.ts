@@ -13,6 +13,8 @@ export interface Tenant {
   defaultConnection: string | null
   /** The tenant's own attack-protection settings, over the deployment's defaults. */
   attackProtection?: AttackProtectionOverrides
+  /** How the tenant's emails are sent and what they say (development outbox when absent). */
+  email?: TenantEmailSettings
   /** Multi-factor authentication; absent: never. */
   mfa?: MfaSettings
 }
@@ -26,6 +28,40 @@ export interface MfaSettings {
   factors: MfaFactor[]
   /** How SMS codes reach the user (default: the development outbox). */
   smsDelivery?: DeliveryOptions
+
+}
+
+/** The kinds of email Tollgate sends to users. */
+export type EmailTemplateName = 'reset_password' | 'password_changed' | 'verify_email'
+
+export interface EmailTemplate {
+  subject: string
+  /** Plain text; {{link}}, {{email}}, {{tenant}} and {{expires_in}} are filled in. */
+  text: string
+}
+
+export interface SmtpSettings {
+  host: string
+  port: number
+  /** TLS from the first byte (port 465); else STARTTLS when the server offers it. */
+  secure?: boolean
+  /** Refuse to send unless STARTTLS succeeds. */
+  require_tls?: boolean
+  /** The login, and the environment variable holding its password (never the password itself). */
+  auth?: { user: string, pass_env: string }
+  timeout_ms?: number
+}
+
+export interface TenantEmailSettings {
+  provider?: 'development' | 'smtp'
+  /** The From header, e.g. "Acme <no-reply@acme.test>". */
+  from?: string
+  smtp?: SmtpSettings
+  templates?: Partial<Record<EmailTemplateName, EmailTemplate>>
+  /** Seconds a password-reset link stays valid (default 5 days). */
+  reset_ticket_lifetime?: number
+  /** Seconds an email-verification link stays valid (default 5 days). */
+  verify_ticket_lifetime?: number
 }
 
 /** What a tenant may set differently from the deployment (see config.ts attackProtection). */
@@ -118,6 +154,8 @@ export interface User {
   appMetadata: JsonObject
   createdAt: number
   updatedAt: number
+  /** Epoch seconds of the last password change: sessions begun at or before it have ended. */
+  sessionsValidAfter?: number | null
 }
 
 export type KeyStatus = 'current' | 'previous'
@@ -226,6 +264,11 @@ export interface ConnectionDirectory {
   connectionExistsElsewhere (tenantId: string, name: string): Promise<boolean>
 }
 
+/** A user's own connection, by its id. */
+export interface ConnectionById {
+  connectionById (tenantId: string, id: string): Promise<Connection | undefined>
+}
+
 export interface UserStore {
   /** Finds a user of a connection by email (case-insensitive), username or phone number. */
   userByLogin (connectionId: string, login: string): Promise<User | undefined>
@@ -268,6 +311,42 @@ export interface RefreshTokenStore {
   rotateRefreshToken (consumedId: string, next: RefreshTokenRecord, now: number): Promise<boolean>
   /** Revokes every token of a family (reuse detected, or the session revoked); returns how many. */
   revokeRefreshTokenFamily (familyId: string, now: number): Promise<number>
+}
+
+/** Ending every session of a user at once (a password change). */
+export interface UserSessionStore {
+  /**
+   * Revokes every refresh token family of the user and records `now` (epoch seconds) as the moment
+   * before which its sessions began: id_tokens issued until then are no longer exchanged.
+   * Returns how many refresh tokens were revoked.
+   */
+  endUserSessions (tenantId: string, userId: string, now: number): Promise<number>
+}
+
+export type TicketKind = 'reset_password' | 'verify_email'
+
+/** A one-time link's ticket: only its hash is stored, one per (user, kind). */
+export interface UserTicketRecord {
+  tenantId: string
+  userId: string
+  kind: TicketKind
+  tokenHash: string
+  createdAt: number
+  expiresAt: number
+}
+
+export interface UserTicketStore {
+  /** Makes this the user's one ticket of its kind: an earlier one stops working. */
+  saveTicket (ticket: UserTicketRecord): Promise<void>
+  /** The ticket with this hash, if unexpired at `now`; it stays usable. */
+  findTicket (kind: TicketKind, tokenHash: string, now: number): Promise<UserTicketRecord | undefined>
+  /** Deletes the ticket if unexpired at `now`, atomically: of parallel uses, one gets it. */
+  takeTicket (kind: TicketKind, tokenHash: string, now: number): Promise<UserTicketRecord | undefined>
+  /**
+   * Records that a leaked-password email goes to the user now, unless one went within `intervalSeconds`:
+   * true for the one caller that may send it.
+   */
+  claimLeakedPasswordNotice (userId: string, now: number, intervalSeconds: number): Promise<boolean>
 }
 
 export interface ResourceServerDirectory {
@@ -493,7 +572,7 @@ export interface MfaStore {
 }
 
 export type AuditEventType = 'failed_login' | 'block' | 'unblock' | 'throttle' | 'unthrottle'
-  | 'mfa_enrolment' | 'mfa_success' | 'mfa_failure' | 'mfa_reset'
+  | 'mfa_enrolment' | 'mfa_success' | 'mfa_failure' | 'mfa_reset' | 'password_change' | 'email_verified'
 
 /** One entry of the audit log. Never carries a password. */
 export interface AuditEvent {
@@ -526,7 +605,8 @@ export interface AuditLog {
 }
 
 export interface Store extends ProvisioningStore, RefreshTokenStore, LoginSessionStore, PasswordlessCodeStore, OutboxStore, AttackStateStore, AuditLog,
-  ReplayStore, SignupStore, WebOriginDirectory, ConfigSource, RequestCounterStore, MfaStore {
+  ReplayStore, SignupStore, WebOriginDirectory, ConfigSource, RequestCounterStore, MfaStore,
+  UserSessionStore, UserTicketStore, ConnectionById {
   transaction<T> (work: (store: ProvisioningStore) => Promise<T>): Promise<T>
   close (): Promise<void>
 }

@@ -13,6 +13,8 @@ export interface TenantTable {
   created_at: number
   /** JSON object of the tenant's attack-protection overrides (0004). */
   attack_protection: Generated<string>
+  /** JSON object of the tenant's email settings (0012). */
+  email: Generated<string>
   /** JSON object of the tenant's MFA settings (0007). */
   mfa: Generated<string>
 }
@@ -78,6 +80,19 @@ export interface UserTable {
   app_metadata: string
   created_at: number
   updated_at: number
+  /** Epoch seconds of the last password change (0007). */
+  sessions_valid_after?: number | null
+  /** Epoch seconds of the last leaked-password email (0007). */
+  leaked_notice_at?: number | null
+}
+
+export interface UserTicketTable {
+  token_hash: string
+  tenant_id: string
+  user_id: string
+  kind: string
+  created_at: number
+  expires_at: number
 }
 
 export interface SigningKeyTable {
@@ -281,6 +296,7 @@ export interface Database {
   refresh_tokens: RefreshTokenTable
   passwordless_codes: PasswordlessCodeTable
   passwordless_outbox: OutboxTable
+  user_tickets: UserTicketTable
   login_attempts: LoginAttemptTable
   ip_throttle: IpThrottleTable
   audit_events: AuditEventTable

@@ -6,11 +6,11 @@ import { randomBytes } from 'node:crypto'
 import { allowance } from './ip-allowance.js'
 import type {
   MfaAuthenticatorTable, AuditEventTable, ClientGrantTable, ClientTable, ConnectionTable, Database, LoginSessionTable, OutboxTable, PasswordlessCodeTable, RefreshTokenTable,
-  ResourceServerTable, SigningKeyTable, TenantTable, UserTable,
+  ResourceServerTable, SigningKeyTable, TenantTable, UserTable, UserTicketTable,
 } from './schema.js'
 import type {
   MfaAuthenticator, MfaOobCode, MfaTransaction, AttemptKey, AuditEvent, AuditEventType, AuditQuery, Client, ClientGrant, Connection, IpAllowance, IpBudget, LoginSession, OutboxMessage,
-  PasswordlessCodeRecord, ProvisioningStore, RefreshTokenRecord, ResourceServer, SigningKey, Store, StoredRefreshToken, Tenant, User,
+  PasswordlessCodeRecord, ProvisioningStore, RefreshTokenRecord, ResourceServer, SigningKey, Store, StoredRefreshToken, Tenant, TicketKind, User, UserTicketRecord,
 } from './port.js'
 
 const json = (text: string) => JSON.parse(text)
@@ -19,6 +19,7 @@ const toTenant = (r: Selectable<TenantTable>): Tenant => ({
   id: r.id, name: r.name, isDefault: r.is_default === 1, publicUrl: r.public_url, signingAlg: r.signing_alg,
   defaultConnection: r.default_connection,
   attackProtection: json(r.attack_protection),
+  ...(r.email && r.email !== '{}' ? { email: json(r.email) } : {}),
   ...(r.mfa && r.mfa !== '{}' ? { mfa: json(r.mfa) } : {}),
 })
 
@@ -49,6 +50,7 @@ const toUser = (r: Selectable<UserTable>): User => ({
   phoneNumber: r.phone_number, emailVerified: r.email_verified === 1, passwordHash: r.password_hash,
   blocked: r.blocked === 1, profile: json(r.profile), userMetadata: json(r.user_metadata),
   appMetadata: json(r.app_metadata), createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
+  sessionsValidAfter: r.sessions_valid_after == null ? null : Number(r.sessions_valid_after),
 })
 
 const fromUser = (u: User): UserTable => ({
@@ -56,7 +58,7 @@ const fromUser = (u: User): UserTable => ({
   username: u.username, phone_number: u.phoneNumber, email_verified: u.emailVerified ? 1 : 0,
   password_hash: u.passwordHash, blocked: u.blocked ? 1 : 0, profile: JSON.stringify(u.profile),
   user_metadata: JSON.stringify(u.userMetadata), app_metadata: JSON.stringify(u.appMetadata),
-  created_at: u.createdAt, updated_at: u.updatedAt,
+  created_at: u.createdAt, updated_at: u.updatedAt, sessions_valid_after: u.sessionsValidAfter ?? null,
 })
 
 const toSigningKey = (r: Selectable<SigningKeyTable>): SigningKey => ({
@@ -212,6 +214,7 @@ export class SqlStore implements Store {
         signing_alg: tenant.signingAlg, default_connection: tenant.defaultConnection, created_at: Math.floor(Date.now() / 1000),
         attack_protection: JSON.stringify(tenant.attackProtection ?? {}),
         mfa: JSON.stringify(tenant.mfa ?? {}),
+        email: JSON.stringify(tenant.email ?? {}),
       }
       const { created_at: _, id: __, ...changes } = values
       await db.insertInto('tenants').values(values)
@@ -244,6 +247,11 @@ export class SqlStore implements Store {
   async connectionByName (tenantId: string, name: string): Promise<Connection | undefined> {
     const row = await this.db.selectFrom('connections').selectAll()
       .where('tenant_id', '=', tenantId).where('name', '=', name).executeTakeFirst()
+    return row && toConnection(row)
+  }
+
+  async connectionById (tenantId: string, id: string): Promise<Connection | undefined> {
+    const row = await this.db.selectFrom('connections').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst()
     return row && toConnection(row)
   }
 
@@ -560,6 +568,47 @@ export class SqlStore implements Store {
     return Number(result.numUpdatedRows)
   }
 
+  async endUserSessions (tenantId: string, userId: string, now: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ sessions_valid_after: now })
+        .where('tenant_id', '=', tenantId).where('id', '=', userId).execute()
+      const result = await trx.updateTable('refresh_tokens').set({ revoked_at: now })
+        .where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst()
+      return Number(result.numUpdatedRows)
+    })
+  }
+
+  // One-time link tickets (stored by hash only)
+
+  async saveTicket (t: UserTicketRecord): Promise<void> {
+    // Expired tickets of anyone are useless: each save sweeps them.
+    await this.db.deleteFrom('user_tickets').where('expires_at', '<=', t.createdAt).execute()
+    const changes = { token_hash: t.tokenHash, created_at: t.createdAt, expires_at: t.expiresAt }
+    await this.db.insertInto('user_tickets')
+      .values({ tenant_id: t.tenantId, user_id: t.userId, kind: t.kind, ...changes })
+      .onConflict((oc) => oc.columns(['user_id', 'kind']).doUpdateSet(changes)).execute()
+  }
+
+  async findTicket (kind: TicketKind, tokenHash: string, now: number): Promise<UserTicketRecord | undefined> {
+    const row = await this.db.selectFrom('user_tickets').selectAll()
+      .where('token_hash', '=', tokenHash).where('kind', '=', kind).where('expires_at', '>', now).executeTakeFirst()
+    return row && toTicket(row)
+  }
+
+  async takeTicket (kind: TicketKind, tokenHash: string, now: number): Promise<UserTicketRecord | undefined> {
+    const row = await this.db.deleteFrom('user_tickets')
+      .where('token_hash', '=', tokenHash).where('kind', '=', kind).where('expires_at', '>', now)
+      .returningAll().executeTakeFirst()
+    return row && toTicket(row)
+  }
+
+  async claimLeakedPasswordNotice (userId: string, now: number, intervalSeconds: number): Promise<boolean> {
+    const result = await this.db.updateTable('users').set({ leaked_notice_at: now }).where('id', '=', userId)
+      .where((eb) => eb.or([eb('leaked_notice_at', 'is', null), eb('leaked_notice_at', '<=', now - intervalSeconds)]))
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows) === 1
+  }
+
   // Login sessions
 
   async insertLoginSession (s: LoginSession): Promise<void> {
@@ -754,6 +803,11 @@ export class SqlStore implements Store {
 let eventSequence = 0
 const eventId = (createdAt: number): string => createdAt.toString(36).padStart(10, '0') +
   (eventSequence++ % 36 ** 6).toString(36).padStart(6, '0') + randomBytes(4).toString('hex')
+
+const toTicket = (r: Selectable<UserTicketTable>): UserTicketRecord => ({
+  tenantId: r.tenant_id, userId: r.user_id, kind: r.kind as TicketKind, tokenHash: r.token_hash,
+  createdAt: Number(r.created_at), expiresAt: Number(r.expires_at),
+})
 
 const toAuditEvent = (r: Selectable<AuditEventTable>): AuditEvent => ({
   type: r.type as AuditEventType, tenantId: r.tenant_id, clientId: r.client_id, connection: r.connection,

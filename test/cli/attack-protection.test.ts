@@ -96,7 +96,7 @@ t.test('mistakes are refused in one line: usage errors exit 2, failures exit 1, 
     [['ips', 'unthrottle', '--tenant', 'acme', 'not-an-ip'], 2,
       "tollgate: command-argument value 'not-an-ip' is invalid for argument 'ip'. it is not an IPv4 or IPv6 address.\n"],
     [['logs', '--type', 'success'], 2,
-      "tollgate: option '--type <type>' argument 'success' is invalid. it must be one of failed_login, block, unblock, throttle, unthrottle.\n"],
+      "tollgate: option '--type <type>' argument 'success' is invalid. it must be one of failed_login, block, unblock, throttle, unthrottle, mfa_enrolment, mfa_success, mfa_failure, mfa_reset, password_change, email_verified.\n"],
     [['logs', '--limit', 'all'], 2, "tollgate: option '--limit <n>' argument 'all' is invalid. it must be a whole number above 0.\n"],
     [['logs', '--colour'], 2, "tollgate: unknown option '--colour'\n"],
   ]
