@@ -13,7 +13,7 @@ import { createServices } from './services.js'
 import type { Store } from './store/port.js'
 import { RedisAttackState } from './store/redis-attack-state.js'
 import { connectRedis } from './store/redis.js'
-import { openSqliteStore } from './store/sqlite.js'
+import { openStore } from './store/open.js'
 import accountLimits from '../plugins/account-limits.js'
 import clientIp from '../plugins/client-ip.js'
 import cors from '../plugins/cors.js'
@@ -58,7 +58,7 @@ export async function buildApp (options: AppOptions) {
   let store: Store
   try {
     redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined
-    store = options.store ?? await openSqliteStore(config.dataDir)
+    store = options.store ?? await openStore(config)
   } catch (err) {
     breachedPasswords?.close()
     redis?.disconnect()

@@ -14,7 +14,8 @@ import { startServer } from './server.js'
 import type { AuditEvent, AuditEventType, Store, Tenant } from './store/port.js'
 import { RedisAttackState } from './store/redis-attack-state.js'
 import { connectRedis } from './store/redis.js'
-import { openSqliteStore } from './store/sqlite.js'
+import { openStore } from './store/open.js'
+import { StoreUnavailableError } from './store/unavailable.js'
 import { keyOverlapSeconds } from './tokens/key-rotation.js'
 import { ProvisioningFile } from '../schemas/provisioning.js'
 
@@ -54,7 +55,7 @@ async function apply (file: string | undefined) {
     return fail(`cannot read ${file}: ${(err as Error).message}`)
   }
   const config = loadConfig()
-  const store = await openSqliteStore(config.dataDir)
+  const store = await openStore(config)
   try {
     const report = await applyDocument(store, createArgon2Hasher(config.argon2), input, { keyOverlapSeconds: keyOverlapSeconds(config) })
     out(`applied ${file}: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged`)
@@ -71,7 +72,7 @@ async function outbox (args: string[]) {
   const limit = at < 0 ? 20 : Number(args[at + 1])
   if (!Number.isInteger(limit) || limit < 1) return fail('outbox --limit needs a whole number above 0')
   const config = loadConfig()
-  const store = await openSqliteStore(config.dataDir)
+  const store = await openStore(config)
   try {
     const messages = await store.latestOutboxMessages(limit)
     if (messages.length === 0) out('The outbox is empty.')
@@ -84,7 +85,7 @@ async function outbox (args: string[]) {
 async function serve (demo: boolean) {
   const config = loadConfig()
   if (demo) {
-    const store = await openSqliteStore(config.dataDir)
+    const store = await openStore(config)
     try {
       await applyDocument(store, createArgon2Hasher(config.argon2), demoDocument, { keyOverlapSeconds: keyOverlapSeconds(config) })
     } finally {
@@ -101,7 +102,7 @@ async function serve (demo: boolean) {
 async function withProtection (tenantName: string | undefined,
   work: (context: { config: Config, store: Store, protection: AttackProtection, tenant: Tenant }) => Promise<void>) {
   const config = loadConfig()
-  const store = await openSqliteStore(config.dataDir)
+  const store = await openStore(config)
   const redis = config.redisUrl ? await connectRedis(config.redisUrl).catch(async (err) => { await store.close(); throw err }) : undefined
   try {
     const tenant = tenantName ? await store.tenantByName(tenantName) : await store.defaultTenant()
@@ -117,7 +118,7 @@ async function withProtection (tenantName: string | undefined,
 
 async function keys (args: string[]) {
   const config = loadConfig()
-  const store = await openSqliteStore(config.dataDir)
+  const store = await openStore(config)
   try {
     await keysCommand(args, { store, config, out })
   } catch (err) {
@@ -190,7 +191,7 @@ async function main (args: string[]) {
 }
 
 main(process.argv.slice(2)).catch((err) => {
-  if (err instanceof ConfigError) fail(err.message)
+  if (err instanceof ConfigError || err instanceof StoreUnavailableError) fail(err.message)
   // parseArgs' own errors (an unknown option, a missing value) are usage errors.
   if (err?.code?.startsWith?.('ERR_PARSE_ARGS')) fail(`${err.message}\n${usage}`)
   fail(err?.stack ?? String(err))

@@ -67,6 +67,12 @@ export const ConfigSchema = Type.Object({
     /** Timeout of a call to an HTTP delivery gateway, unless the connection sets its own. */
     deliveryTimeoutMs: Type.Integer({ minimum: 100, maximum: 60000 }),
   }),
+  /** Where users, clients, keys and tokens are kept: PostgreSQL when `url` names one, else SQLite in dataDir. */
+  database: Type.Object({
+    url: Type.String({ pattern: '^(postgres(ql)?://.+)?$' }),
+    /** PostgreSQL connections one instance keeps at most. */
+    poolSize: Type.Integer({ minimum: 1, maximum: 1000 }),
+  }),
   /** Redis holding attack-protection state and rate-limit counters, shared by several instances; '' keeps them in the store. */
   redisUrl: Type.String({ pattern: '^(rediss?://.+)?$' }),
   /** Prefix of every Redis key Tollgate writes (several deployments may share one Redis). */
@@ -148,6 +154,8 @@ export const defaults: Config = {
     startLimitWindowSeconds: 3600,
     deliveryTimeoutMs: 5000,
   },
+  // pg's default pool size; see README "Running several instances" for sizing.
+  database: { url: '', poolSize: 10 },
   redisUrl: '',
   redisKeyPrefix: 'tollgate:',
   // Auth0's defaults: 10 failures per account and IP, blocked 30 days; 100 failures per IP a day.
@@ -219,6 +227,8 @@ const variables: Array<[string, (c: any, v: string) => void]> = [
   ['TOLLGATE_PASSWORDLESS_START_LIMIT_PER_RECIPIENT', (c, v) => { c.passwordless.startLimitPerRecipient = v }],
   ['TOLLGATE_PASSWORDLESS_START_LIMIT_WINDOW', (c, v) => { c.passwordless.startLimitWindowSeconds = v }],
   ['TOLLGATE_PASSWORDLESS_DELIVERY_TIMEOUT_MS', (c, v) => { c.passwordless.deliveryTimeoutMs = v }],
+  ['TOLLGATE_DATABASE_URL', (c, v) => { c.database.url = v }],
+  ['TOLLGATE_DATABASE_POOL_SIZE', (c, v) => { c.database.poolSize = v }],
   ['TOLLGATE_REDIS_URL', (c, v) => { c.redisUrl = v }],
   ['TOLLGATE_REDIS_KEY_PREFIX', (c, v) => { c.redisKeyPrefix = v }],
   ['TOLLGATE_BRUTE_FORCE_ENABLED', (c, v) => { c.attackProtection.bruteForce.enabled = v }],

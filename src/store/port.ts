@@ -184,6 +184,11 @@ export interface UserStore {
   userByLogin (connectionId: string, login: string): Promise<User | undefined>
   userById (tenantId: string, userId: string): Promise<User | undefined>
   insertUser (user: User): Promise<void>
+  /**
+   * Inserts the user unless its email, username or phone number is taken in its connection (or its
+   * id is); false when taken. Of parallel calls for one login, exactly one gets true.
+   */
+  insertUserIfAbsent (user: User): Promise<boolean>
   updateUser (user: User): Promise<void>
 }
 
@@ -233,10 +238,7 @@ export interface WebOriginDirectory {
   webOriginsOfTenant (tenantId: string): Promise<string[]>
 }
 
-export interface SignupStore {
-  /** Inserts the user unless its email or username is taken in its connection; false when taken. */
-  insertUserIfAbsent (user: User): Promise<boolean>
-}
+export type SignupStore = Pick<UserStore, 'insertUserIfAbsent'>
 
 /** The one current passwordless code of a login in a connection; the code itself is never stored. */
 export interface PasswordlessCodeRecord {
