@@ -63,7 +63,15 @@ async function saveProfile (users: UserStore, tenantId: string, connectionId: st
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   }
-  if (existing) await users.updateUser(user)
-  else await users.insertUser(user)
-  return user
+  if (existing) {
+    await users.updateUser(user)
+    return user
+  }
+  if (await users.insertUserIfAbsent(user)) return user
+  // A parallel first login of the same user inserted it first: that record is the user, refreshed.
+  const winner = await users.userByLogin(connectionId, login)
+  if (!winner) throw new Error('the user was neither inserted nor found')
+  const refreshed = { ...user, id: winner.id, blocked: winner.blocked, createdAt: winner.createdAt }
+  await users.updateUser(refreshed)
+  return refreshed
 }

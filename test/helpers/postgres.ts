@@ -4,15 +4,12 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import type { Test } from 'tap'
 
-const HOW = 'set TOLLGATE_TEST_DATABASE_URL=postgres://USER@HOST:PORT/DB to a PostgreSQL this test may create databases on (bash .ci/run starts one)'
+const HOW = 'set TOLLGATE_TEST_DATABASE_URL=postgres://USER@HOST:PORT/DB to a PostgreSQL database the tests may create schemas in (bash .ci/run starts one)'
 
 /** The server's URL; a test without it fails with one line saying how to provide it. */
 export function testDatabaseUrl (t: Test): string {
   const url = process.env.TOLLGATE_TEST_DATABASE_URL
-  if (!url) {
-    t.fail(`no PostgreSQL: ${HOW}`)
-    throw new Error(`no PostgreSQL: ${HOW}`)
-  }
+  if (!url) throw new Error(`no PostgreSQL: ${HOW}`)
   return url
 }
 
@@ -33,8 +30,7 @@ export async function freshDatabase (t: Test): Promise<string> {
   try {
     await admin(server, (c) => c.query(`CREATE SCHEMA ${name}`))
   } catch (err) {
-    t.fail(`PostgreSQL at TOLLGATE_TEST_DATABASE_URL did not create a schema (${(err as Error).message}): ${HOW}`)
-    throw err
+    throw new Error(`PostgreSQL at TOLLGATE_TEST_DATABASE_URL did not create a schema (${(err as Error).message}): ${HOW}`)
   }
   t.teardown(() => admin(server, (c) => c.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`)))
   const url = new URL(server)
