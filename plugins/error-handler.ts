@@ -4,6 +4,7 @@
 import type { FastifyError, FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
 import { OAuthError, oauthError } from '../src/errors.js'
+import { StoreUnavailableError } from '../src/store/unavailable.js'
 import { toOAuthError } from '../src/validation.js'
 
 /** Fastify's own request errors, as the catalog names them. */
@@ -14,8 +15,11 @@ const fastifyErrors: Record<string, Parameters<typeof oauthError>[0]> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
 }
 
-function classify (error: FastifyError): OAuthError | undefined {
+function classify (error: FastifyError, retryAfterSeconds: number): OAuthError | undefined {
   if (error instanceof OAuthError) return error
+  if (StoreUnavailableError.isUnavailable(error)) {
+    return oauthError('store_unavailable', {}, { headers: { 'retry-after': String(retryAfterSeconds) }, cause: error })
+  }
   if (error.validation) return toOAuthError(error.validation as any)
   const known = error.code && fastifyErrors[error.code]
   if (known) return oauthError(known)
@@ -26,10 +30,12 @@ function classify (error: FastifyError): OAuthError | undefined {
 }
 
 const errorHandler: FastifyPluginAsync = async (app) => {
+  const { retryAfterSeconds } = app.tollgate.config.loadShedding
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const known = classify(error)
+    const known = classify(error, retryAfterSeconds)
     if (known) {
-      if (known.cause) request.log.info({ err: known.cause, error: known.body.error }, 'request refused')
+      if (known.key === 'store_unavailable') request.log.warn({ err: { message: (error as Error).message, code: (error as { code?: string }).code } }, 'store unavailable')
+      else if (known.cause) request.log.info({ err: known.cause, error: known.body.error }, 'request refused')
       return reply.code(known.statusCode).headers(known.headers).send(known.body)
     }
     request.log.error({ err: error }, 'unexpected error')

@@ -134,6 +134,8 @@ export const catalog = {
   password_leaked: entry(401, 'password_leaked',
     'This login attempt has been blocked because the password you\'re using was previously disclosed through a data breach (not in this application). Please check your email for more information.'),
   server_busy: entry(503, 'temporarily_unavailable', 'The server is busy. Try again shortly.'),
+  // The database (PostgreSQL) is down or out of reach: temporary, never a 500.
+  store_unavailable: entry(503, 'temporarily_unavailable', 'The service is temporarily unavailable. Try again shortly.'),
 
   // HTTP level (seeds 000 to 002).
   not_found: entry(404, 'not_found', 'The requested endpoint does not exist.'),
