@@ -23,7 +23,8 @@ const passwordless: FastifyPluginAsyncTypebox = async (app) => {
   const timeWindow = limits.startLimitWindowSeconds * 1000
   const rateLimited = (headers: Record<string, string> = {}) => oauthError('passwordless_rate_limited', {}, { headers })
 
-  await app.register(rateLimit, { global: false, errorResponseBuilder: () => rateLimited() })
+  // Counted across instances (Redis, or the shared store), so that the limits hold for the deployment.
+  await app.register(rateLimit, { global: false, ...app.tollgate.counters('passwordless-start'), errorResponseBuilder: () => rateLimited() })
 
   // The second limit needs the normalised phone number or email, known only inside the handler.
   const recipientKeys = new WeakMap<FastifyRequest, string>()

@@ -5,23 +5,18 @@
 import rateLimit, { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Redis } from 'ioredis'
 import { oauthError } from '../src/errors.js'
 import { ipMatcher } from '../src/security/ip-list.js'
 
-export interface RequestLimitsOptions {
-  /** Shares the counters between instances; in memory without it. */
-  redis?: Redis
-}
-
-const requestLimits: FastifyPluginAsync<RequestLimitsOptions> = async (app, { redis }) => {
-  const { rateLimits, redisKeyPrefix } = app.tollgate.config
+const requestLimits: FastifyPluginAsync = async (app) => {
+  const { rateLimits } = app.tollgate.config
   const limitOf = (request: FastifyRequest) => rateLimits.routes[request.routeOptions.url ?? ''] ?? rateLimits.perIp
   const allowListed = ipMatcher(rateLimits.allowList)
 
   await app.register(rateLimit, {
     global: false,
-    ...(redis ? { redis, nameSpace: `${redisKeyPrefix}rate-limit:` } : {}),
+    // Shared by the instances through Redis or the shared store (src/security/rate-limit-counters.ts).
+    ...app.tollgate.counters('rate-limit'),
     // Counters are an availability aid: if Redis fails, requests go on (attack protection still counts).
     skipOnError: true,
     keyGenerator: (request) => `${normalizeIP(request.ip)}|${request.routeOptions.url ?? ''}`,

@@ -81,7 +81,7 @@ export async function buildApp (options: AppOptions) {
   // ioredis reconnects by itself; its errors are worth a line in the log, not an unhandled event.
   redis?.on('error', (err: Error) => { app.log.warn({ err: { message: err.message } }, 'redis connection error') })
   const attackState = redis ? new RedisAttackState(redis, config.redisKeyPrefix) : store
-  app.decorate('tollgate', createServices(config, store, hasher, { attackState, breachedPasswords, now: options.now }))
+  app.decorate('tollgate', createServices(config, store, hasher, { attackState, breachedPasswords, now: options.now, redis }))
   if (!options.store) app.addHook('onClose', async () => { await store.close() })
   app.addHook('onClose', async () => {
     breachedPasswords?.close()
@@ -96,7 +96,7 @@ export async function buildApp (options: AppOptions) {
   await app.register(notFound)
   // Refusals that must stay cheap come first: before the tenant is even looked up.
   await app.register(loadShedding)
-  await app.register(requestLimits, { redis })
+  await app.register(requestLimits)
   // Token endpoints take JSON or form bodies; nothing else (Fastify would also read text/plain).
   app.removeContentTypeParser('text/plain')
   await app.register(formbody)

@@ -5,12 +5,14 @@ import { ClientAuthenticator } from './clients/authenticate.js'
 import { ClientKeys } from './clients/client-keys.js'
 import { privateKeyJwt } from './clients/private-key-jwt.js'
 import type { Config } from './config.js'
+import type { Redis } from 'ioredis'
 import { createGrants, type Grants } from './grants/index.js'
 import { createPasswordless, type Passwordless } from './passwordless/index.js'
 import { PasswordlessVerification } from './passwordless/verify.js'
 import { AttackProtection } from './security/attack-protection.js'
 import type { BreachedPasswords } from './security/breached-passwords.js'
 import type { PasswordHasher } from './security/password-hasher.js'
+import { counterBackend, type CounterBackend } from './security/rate-limit-counters.js'
 import { ReplayGuard } from './security/replay-guard.js'
 import type { AttackStateStore, Store } from './store/port.js'
 import { createPasswordStrategies } from './strategies/index.js'
@@ -28,6 +30,8 @@ export interface Services {
   passwordless: Passwordless & { verification: PasswordlessVerification }
   /** The decision point before any secret is verified (brute force, IP throttling, breached passwords). */
   attackProtection: AttackProtection
+  /** Where rate-limit counters of `name` live (Redis, the shared store, or memory). */
+  counters: (name: string) => CounterBackend
 }
 
 export interface ServiceOptions {
@@ -36,6 +40,8 @@ export interface ServiceOptions {
   breachedPasswords?: BreachedPasswords
   /** The clock of attack protection (epoch ms); tests move it. */
   now?: () => number
+  /** Shares rate-limit counters between instances (else the shared store does, or memory). */
+  redis?: Redis
 }
 
 export function createServices (config: Config, store: Store, hasher: PasswordHasher, options: ServiceOptions = {}): Services {
@@ -57,7 +63,9 @@ export function createServices (config: Config, store: Store, hasher: PasswordHa
   const verification = new PasswordlessVerification({ connections: store, minter, ...loginDeps })
   const clientAuthenticator = new ClientAuthenticator(store)
   clientAuthenticator.register('private_key_jwt', privateKeyJwt(assertions))
-  return { config, store, hasher, grants, clientAuthenticator, passwordless: { ...passwordless, verification }, attackProtection }
+  const sharedStore = store.shared ? store : undefined
+  const counters = (name: string) => counterBackend({ redis: options.redis, keyPrefix: config.redisKeyPrefix, sharedStore }, name)
+  return { config, store, hasher, grants, clientAuthenticator, passwordless: { ...passwordless, verification }, attackProtection, counters }
 }
 
 declare module 'fastify' {

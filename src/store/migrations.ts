@@ -10,6 +10,7 @@ import * as m0004 from './migrations/0004_attack_protection.js'
 import * as m0005 from './migrations/0005_passwordless.js'
 import * as m0006 from './migrations/0006_sessions.js'
 import * as m0007 from './migrations/0007_bigint_times.js'
+import * as m0008 from './migrations/0008_request_counters.js'
 
 /** Every migration by name; a name, once shipped, is how a database remembers it ran. */
 export const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '0005_passwordless': m0005,
   '0006_sessions': m0006,
   '0007_bigint_times': m0007,
+  '0008_request_counters': m0008,
 }
 
 /**

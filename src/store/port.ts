@@ -381,8 +381,28 @@ export interface AuditLog {
   events (query: AuditQuery): Promise<AuditEvent[]>
 }
 
+/** A request counter's state after one more request. */
+export interface RequestCount {
+  count: number
+  /** When its window ends (epoch milliseconds). */
+  resetAtMs: number
+}
+
+/** Fixed-window request counters (rate limits), shared by every instance on the store. */
+export interface RequestCounterStore {
+  /**
+   * Counts one request under `key`, atomically: the count starts over at 1 when the window ended
+   * by `now`, and the new window ends `windowMs` later. Parallel calls each get their own count.
+   */
+  countRequest (key: string, windowMs: number, now: number): Promise<RequestCount>
+  /** Deletes the counters whose window ended by `now`. */
+  deleteEndedCounters (now: number): Promise<void>
+}
+
 export interface Store extends ProvisioningStore, RefreshTokenStore, PasswordlessCodeStore, OutboxStore, AttackStateStore, AuditLog,
-  ReplayStore, SignupStore, WebOriginDirectory {
+  ReplayStore, SignupStore, WebOriginDirectory, RequestCounterStore {
+  /** Whether several instances may share this store (PostgreSQL), rather than one process owning it (SQLite). */
+  readonly shared: boolean
   transaction<T> (work: (store: ProvisioningStore) => Promise<T>): Promise<T>
   close (): Promise<void>
 }

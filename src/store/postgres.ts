@@ -52,7 +52,7 @@ export async function openPostgresStore (options: PostgresOptions): Promise<SqlS
       ? new StoreUnavailableError(`cannot connect to PostgreSQL at ${hostOf(options.url)}: ${(err as Error).message}`, { cause: err })
       : err
   }
-  return new SqlStore(db)
+  return new SqlStore(db, { shared: true })
 }
 
 /** The URL may carry a password: only the host is ever named. */

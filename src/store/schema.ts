@@ -194,6 +194,14 @@ export interface AuditEventTable {
   created_at_ms: number
 }
 
+/** A fixed-window request counter (0008), for instances that share no Redis. */
+export interface RequestCounterTable {
+  key: string
+  count: number
+  /** When the window ends and the count starts over. */
+  reset_at_ms: number
+}
+
 export interface Database {
   tenants: TenantTable
   tenant_hosts: TenantHostTable
@@ -210,6 +218,7 @@ export interface Database {
   used_jtis: UsedJtiTable
   resource_servers: ResourceServerTable
   client_grants: ClientGrantTable
+  request_counters: RequestCounterTable
 }
 
 export type TenantRow = Selectable<TenantTable>

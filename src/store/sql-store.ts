@@ -10,7 +10,7 @@ import type {
 } from './schema.js'
 import type {
   AttemptKey, AuditEvent, AuditEventType, AuditQuery, Client, ClientGrant, Connection, IpAllowance, IpBudget, OutboxMessage,
-  PasswordlessCodeRecord, ProvisioningStore, RefreshTokenRecord, ResourceServer, SigningKey, Store, StoredRefreshToken, Tenant, User,
+  PasswordlessCodeRecord, ProvisioningStore, RefreshTokenRecord, RequestCount, ResourceServer, SigningKey, Store, StoredRefreshToken, Tenant, User,
 } from './port.js'
 
 const json = (text: string) => JSON.parse(text)
@@ -91,11 +91,17 @@ const toClientGrant = (r: Selectable<ClientGrantTable>): ClientGrant => ({
 export class SqlStore implements Store {
   constructor (
     private readonly db: Kysely<Database>,
-    private readonly onClose: () => Promise<void> = async () => { await db.destroy() },
-  ) {}
+    options: { shared: boolean, onClose?: () => Promise<void> },
+  ) {
+    this.shared = options.shared
+    this.onClose = options.onClose ?? (async () => { await db.destroy() })
+  }
+
+  readonly shared: boolean
+  private readonly onClose: () => Promise<void>
 
   async transaction<T> (work: (store: ProvisioningStore) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new SqlStore(trx, async () => {})))
+    return this.db.transaction().execute((trx) => work(new SqlStore(trx, { shared: this.shared, onClose: async () => {} })))
   }
 
   async close (): Promise<void> { await this.onClose() }
@@ -395,6 +401,23 @@ export class SqlStore implements Store {
   async clearIp (tenantId: string, ip: string, now: number): Promise<boolean> {
     const rows = await this.db.deleteFrom('ip_throttle').where('tenant_id', '=', tenantId).where('ip', '=', ip).returning('tat_ms').execute()
     return rows.some((r) => Number(r.tat_ms) > now)
+  }
+
+  // Request counters: one upsert decides, counts and reads back.
+
+  async countRequest (key: string, windowMs: number, now: number): Promise<RequestCount> {
+    const alive = sql<boolean>`request_counters.reset_at_ms > ${now}`
+    const row = await this.db.insertInto('request_counters').values({ key, count: 1, reset_at_ms: now + windowMs })
+      .onConflict((oc) => oc.column('key').doUpdateSet({
+        count: sql<number>`CASE WHEN ${alive} THEN request_counters.count + 1 ELSE 1 END`,
+        reset_at_ms: sql<number>`CASE WHEN ${alive} THEN request_counters.reset_at_ms ELSE excluded.reset_at_ms END`,
+      }))
+      .returning(['count', 'reset_at_ms']).executeTakeFirstOrThrow()
+    return { count: Number(row.count), resetAtMs: Number(row.reset_at_ms) }
+  }
+
+  async deleteEndedCounters (now: number): Promise<void> {
+    await this.db.deleteFrom('request_counters').where('reset_at_ms', '<=', now).execute()
   }
 
   // Audit log

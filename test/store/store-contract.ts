@@ -304,6 +304,20 @@ export function storeContract (t: Test, open: (t: Test) => Promise<Store>): void
     t.equal(typeof read?.createdAt, 'number')
   })
 
+  t.test('request counters: a fixed window, counted atomically, swept once ended', async (t) => {
+    const store = await seeded(open, t)
+    const at = Date.now()
+    t.same(await store.countRequest('ip|/x', 1000, at), { count: 1, resetAtMs: at + 1000 })
+    t.same(await store.countRequest('ip|/x', 1000, at + 999), { count: 2, resetAtMs: at + 1000 }, 'the window does not move')
+    t.same(await store.countRequest('ip|/y', 1000, at), { count: 1, resetAtMs: at + 1000 }, 'keys count apart')
+    t.same(await store.countRequest('ip|/x', 1000, at + 1000), { count: 1, resetAtMs: at + 2000 }, 'ended: starts over')
+    const counts = await Promise.all(Array.from({ length: 20 }, () => store.countRequest('race', 60_000, at)))
+    t.same(counts.map((c) => c.count).sort((x, y) => x - y), Array.from({ length: 20 }, (_, i) => i + 1))
+    await store.deleteEndedCounters(at + 1000)
+    t.equal((await store.countRequest('ip|/y', 1000, at + 500)).count, 1, 'the ended counter was deleted')
+    t.equal((await store.countRequest('race', 60_000, at)).count, 21, 'a running one was kept')
+  })
+
   t.test('attack state (parallel wrong passwords included)', async (t) => {
     attackStateContract(t, async (t) => ({ state: await seeded(open, t), tenants: ['tenant-acme', 'tenant-other'] }))
   })
