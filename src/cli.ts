@@ -14,7 +14,8 @@ import { startServer } from './server.js'
 import type { AuditEvent, AuditEventType, Store, Tenant } from './store/port.js'
 import { RedisAttackState } from './store/redis-attack-state.js'
 import { connectRedis } from './store/redis.js'
-import { openStore } from './store/open.js'
+import { CopyError, copySqliteToPostgres } from './store/copy.js'
+import { hostOf, openStore } from './store/open.js'
 import { StoreUnavailableError } from './store/unavailable.js'
 import { keyOverlapSeconds } from './tokens/key-rotation.js'
 import { ProvisioningFile } from '../schemas/provisioning.js'
@@ -39,6 +40,9 @@ const usage = `usage: tollgate <command>
                    give a throttled IP its failed-login allowance back
   logs [--tenant NAME] [--type TYPE] [--limit N] [--json]
                    show the audit log, newest first (failed_login, block, unblock, throttle, unthrottle)
+  migrate-store --to postgres://USER:PASSWORD@HOST:PORT/DB
+                   copy the SQLite store of TOLLGATE_DATA_DIR into an empty PostgreSQL database
+                   (then start every instance with TOLLGATE_DATABASE_URL set to it)
 
 ${keysUsage}
 
@@ -174,6 +178,26 @@ async function logs (args: string[]) {
   })
 }
 
+const migrateStoreUsage = `usage: tollgate migrate-store --to postgres://USER:PASSWORD@HOST:PORT/DB
+
+Copies every row of the SQLite store in TOLLGATE_DATA_DIR into an empty PostgreSQL database, in one
+transaction, after migrating both to the latest schema. Stop the instance using the data directory first.`
+
+async function migrateStore (args: string[]) {
+  const { values } = parseArgs({ args, options: { to: { type: 'string' }, help: { type: 'boolean' } } })
+  if (values.help) return out(migrateStoreUsage)
+  if (!values.to || !/^postgres(ql)?:\/\/./.test(values.to)) return fail(`migrate-store needs --to postgres://...\n${migrateStoreUsage}`)
+  const config = loadConfig()
+  try {
+    const copied = await copySqliteToPostgres(config.dataDir, values.to)
+    for (const { table, rows } of copied) out(`${table.padEnd(20)} ${rows}`)
+    out(`copied ${config.dataDir} into PostgreSQL at ${hostOf(values.to)}: start the instances with TOLLGATE_DATABASE_URL set to it`)
+  } catch (err) {
+    if (err instanceof CopyError) fail(`nothing was copied: ${err.message}`)
+    throw err
+  }
+}
+
 async function main (args: string[]) {
   const [command, ...rest] = args
   switch (command) {
@@ -185,6 +209,7 @@ async function main (args: string[]) {
     case 'users': return users(rest)
     case 'ips': return ips(rest)
     case 'logs': return logs(rest)
+    case 'migrate-store': return migrateStore(rest)
     case undefined: case 'help': case '--help': return out(usage)
     default: return fail(`unknown command ${command}\n${usage}`)
   }
