@@ -27,12 +27,14 @@ export interface PostgresOptions {
   poolSize: number
   /** How long a request waits for a connection before the store counts as unavailable. */
   connectTimeoutMs?: number
+  /** How long one statement may wait for its answer (a database that stopped answering). */
+  queryTimeoutMs?: number
 }
 
 /** A pool whose broken connections never bring the process down: the pool drops them and connects anew. */
-export function createPool ({ url, poolSize, connectTimeoutMs = 2000 }: PostgresOptions): pg.Pool {
+export function createPool ({ url, poolSize, connectTimeoutMs = 2000, queryTimeoutMs = 10_000 }: PostgresOptions): pg.Pool {
   const pool = new pg.Pool({
-    connectionString: url, max: poolSize, connectionTimeoutMillis: connectTimeoutMs, idleTimeoutMillis: 30_000, types,
+    connectionString: url, max: poolSize, connectionTimeoutMillis: connectTimeoutMs, query_timeout: queryTimeoutMs, idleTimeoutMillis: 30_000, types,
   })
   // An idle connection's error (the server restarted) is emitted on the pool; a connection in use
   // reports it to its query too, and the client emits it once more: both are expected, not fatal.

@@ -5,7 +5,7 @@
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', 'SQLITE_BUSY'])
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN'])
 /** pg's own messages for a connection that ended or never came. */
-const PG_MESSAGES = [/^Connection terminated/, /timeout exceeded when trying to connect/, /not queryable/, /Client was closed/]
+const PG_MESSAGES = [/^Connection terminated/, /timeout exceeded when trying to connect/, /not queryable/, /Client was closed/, /^Query read timeout/]
 
 export class StoreUnavailableError extends Error {
   /** Whether an error says the database is out of reach, rather than that a query is wrong. */
