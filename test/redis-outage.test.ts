@@ -7,6 +7,7 @@ import t from 'tap'
 import { TEST_REDIS_URL } from './helpers/attack.js'
 import { buildTestApp, passwordBody } from './helpers/app.js'
 import { PASSWORD } from './helpers/fixture.js'
+import { passwordlessFixture, startLogin } from './helpers/passwordless.js'
 import { outageRelay } from './helpers/postgres.js'
 
 const UNAVAILABLE = { error: 'temporarily_unavailable', error_description: 'The service is temporarily unavailable. Try again shortly.' }
@@ -14,7 +15,7 @@ const DEADLINE_MS = 15_000
 
 t.test('Redis stops, then starts again', async (t) => {
   const relay = await outageRelay(t, TEST_REDIS_URL)
-  const app = await buildTestApp(t, { config: { redisUrl: relay.url, redisKeyPrefix: `tollgate-test:${randomUUID()}:` } })
+  const app = await buildTestApp(t, { document: passwordlessFixture(), config: { redisUrl: relay.url, redisKeyPrefix: `tollgate-test:${randomUUID()}:` } })
   const login = (password: string) => app.inject({ method: 'POST', url: '/oauth/ro', headers: { host: 'acme.test' }, payload: passwordBody({ password }) })
   const jwks = () => app.inject({ method: 'GET', url: '/.well-known/jwks.json', headers: { host: 'acme.test' } })
   t.equal((await login(PASSWORD)).statusCode, 200, 'before')
@@ -26,6 +27,9 @@ t.test('Redis stops, then starts again', async (t) => {
     t.same(res.json(), UNAVAILABLE)
     t.equal(res.headers['retry-after'], '1')
   }
+  const start = await startLogin(app, {})
+  t.equal(start.statusCode, 503, 'a passwordless start is refused: its limits cannot be counted')
+  t.same(start.json(), UNAVAILABLE)
   t.equal((await jwks()).statusCode, 200, 'requests that need no counter go on')
 
   await relay.restore()
