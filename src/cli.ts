@@ -98,7 +98,8 @@ async function serve (demo: boolean) {
   }
   const app = await startServer(config)
   const port = (app.server.address() as { port: number }).port
-  out(`Tollgate is listening on ${config.tls ? 'https' : 'http'}://${config.host}:${port} (data in ${config.dataDir})`)
+  const where = config.database.url ? `store: PostgreSQL at ${hostOf(config.database.url)}` : `data in ${config.dataDir}`
+  out(`Tollgate is listening on ${config.tls ? 'https' : 'http'}://${config.host}:${port} (${where})`)
   if (demo) out(`Log the demo user in:\n  ${demoLoginCommand(`http://localhost:${port}`)}`)
 }
 

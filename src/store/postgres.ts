@@ -50,7 +50,10 @@ export async function openPostgresStore (options: PostgresOptions): Promise<SqlS
     await migrateToLatest(db)
   } catch (err) {
     await db.destroy()
-    throw StoreUnavailableError.isUnavailable(err)
+    // Out of reach, a refused login (SQLSTATE class 28) or no such database (3D000): the operator's
+    // setting, said in one line. Anything else is a fault worth its stack.
+    const code = String((err as { code?: unknown }).code ?? '')
+    throw StoreUnavailableError.isUnavailable(err) || code.startsWith('28') || code === '3D000'
       ? new StoreUnavailableError(`cannot connect to PostgreSQL at ${hostOf(options.url)}: ${(err as Error).message}`, { cause: err })
       : err
   }

@@ -18,6 +18,8 @@ export interface Reply {
 export interface Instance {
   port: number
   child: ChildProcess
+  /** What it printed until it listened. */
+  output: string
   request (method: 'GET' | 'POST', url: string, body?: unknown): Promise<Reply>
   post (url: string, body: unknown): Promise<Reply>
 }
@@ -68,6 +70,7 @@ export function startInstance (t: Test, env: Record<string, string>): Promise<In
         resolve({
           port,
           child,
+          output,
           request: (method, url, body) => request(port, method, url, body),
           post: (url, body) => request(port, 'POST', url, body),
         })
