@@ -17,7 +17,8 @@ const requestLimits: FastifyPluginAsync = async (app) => {
     global: false,
     // Shared by the instances through Redis or the shared store (src/security/rate-limit-counters.ts).
     ...app.tollgate.counters('rate-limit'),
-    // Counters are an availability aid: if Redis fails, requests go on (attack protection still counts).
+    // Counters are an availability aid: if Redis (or the shared store) fails, requests go on
+    // (attack protection still counts, or refuses).
     skipOnError: true,
     keyGenerator: (request) => `${normalizeIP(request.ip)}|${request.routeOptions.url ?? ''}`,
     max: (request) => limitOf(request).max,
