@@ -29,7 +29,7 @@ t.test('the database stops, then starts again', async (t) => {
     t.equal(res.statusCode, 503, `${name} while down`)
     t.same(res.json(), UNAVAILABLE, `${name}: body`)
     t.equal(res.headers['retry-after'], '1', `${name}: Retry-After`)
-    t.ok(Date.now() - started < 5000, `${name}: answered within the connect timeout, not left hanging`)
+    t.ok(Date.now() - started < 10_000, `${name}: answered, not left hanging`)
   }
 
   await relay.restore()

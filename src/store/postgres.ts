@@ -32,7 +32,7 @@ export interface PostgresOptions {
 }
 
 /** A pool whose broken connections never bring the process down: the pool drops them and connects anew. */
-export function createPool ({ url, poolSize, connectTimeoutMs = 2000, queryTimeoutMs = 10_000 }: PostgresOptions): pg.Pool {
+export function createPool ({ url, poolSize, connectTimeoutMs = 5000, queryTimeoutMs = 10_000 }: PostgresOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url, max: poolSize, connectionTimeoutMillis: connectTimeoutMs, query_timeout: queryTimeoutMs, idleTimeoutMillis: 30_000, types,
   })
