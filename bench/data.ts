@@ -32,7 +32,10 @@ export const benchDocument = {
       },
     ],
     apis: [{ identifier: API, name: 'Bench API', scopes: ['read:things'] }],
-    client_grants: [{ client_id: 'bench-machine', audience: API, scope: ['read:things'] }],
+    client_grants: [
+      { client_id: 'bench-machine', audience: API, scope: ['read:things'] },
+      { client_id: 'bench-robot', audience: API, scope: ['read:things'] },
+    ],
     users: [
       { connection: 'db', email: 'user@bench.test', email_verified: true, password: BENCH_PASSWORD },
       { connection: 'db', email: 'blocked@bench.test', email_verified: true, password: BENCH_PASSWORD, blocked: true },

@@ -9,6 +9,8 @@ export interface LoadOptions {
   method?: 'GET' | 'POST'
   body?: unknown
   headers?: Record<string, string>
+  /** Send bodies as application/x-www-form-urlencoded (what every peer's token endpoint takes) instead of JSON. */
+  form?: boolean
   connections: number
   seconds: number
   warmupSeconds: number
@@ -38,16 +40,17 @@ async function run (options: LoadOptions, seconds: number, record: boolean): Pro
   const all: number[] = []
   const expected: number[] = []
   const statuses: Record<string, number> = {}
+  const encode = (body: unknown) => options.form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body)
   const instance = autocannon({
     url: options.url,
     method: options.method ?? 'POST',
-    headers: { 'content-type': 'application/json', ...options.headers },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    headers: { 'content-type': options.form ? 'application/x-www-form-urlencoded' : 'application/json', ...options.headers },
+    body: options.body === undefined ? undefined : encode(options.body),
     ...(options.nextBody || options.onResponse ? {
       requests: [{
         method: options.method ?? 'POST',
         // autocannon's context lives for one pass over `requests`: here, one request and its response.
-        setupRequest: (req: any, context: any) => (options.nextBody ? { ...req, body: JSON.stringify(options.nextBody(context)) } : req),
+        setupRequest: (req: any, context: any) => (options.nextBody ? { ...req, body: encode(options.nextBody(context)) } : req),
         onResponse: (status: number, body: string, context: any) => options.onResponse?.(status, body, context),
       }],
     } : {}),

@@ -15,6 +15,15 @@ export interface Server {
   stop (): Promise<void>
 }
 
+/** Resident memory now, in MiB (VmRSS). */
+export function currentRssMiB (pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024
+  } catch {
+    return NaN
+  }
+}
+
 function peakRss (pid: number): number {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -53,7 +62,7 @@ function started (child: ChildProcess, pattern: RegExp, dir?: string): Promise<S
 }
 
 /** Starts Tollgate on a fresh data directory holding `document`. */
-export async function startTollgate (document: unknown, env: Record<string, string> = {}): Promise<Server> {
+export async function startTollgate (document: unknown, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Server> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tollgate-bench-'))
   const file = path.join(dir, 'bench.json')
   writeFileSync(file, JSON.stringify(document))
@@ -61,7 +70,7 @@ export async function startTollgate (document: unknown, env: Record<string, stri
   const cli = path.join(dist, 'src', 'cli.js')
   const applied = spawnSync(process.execPath, [cli, 'apply', file], { env: fullEnv, encoding: 'utf8' })
   if (applied.status !== 0) throw new Error(`apply failed: ${applied.stderr}`)
-  const child = spawn(process.execPath, [cli, 'serve'], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'serve'], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] })
   return started(child, /listening on http:\/\/127\.0\.0\.1:(\d+)/, dir)
 }
 
@@ -77,4 +86,13 @@ export function rawArgon2 (params: { memoryCost: number, timeCost: number, paral
   const run = spawnSync(process.execPath, [script, ...[params.memoryCost, params.timeCost, params.parallelism, concurrency, seconds].map(String)], { encoding: 'utf8' })
   if (run.status !== 0) throw new Error(run.stderr)
   return JSON.parse(run.stdout) as { rps: number, p50: number, p99: number }
+}
+
+export type Peer = 'oauth2-server' | 'oidc-provider'
+
+/** Starts a peer server (bench/peers/<peer>.mjs, run from the source tree: plain JavaScript). */
+export async function startPeer (peer: Peer): Promise<Server> {
+  const script = path.join(dist, '..', 'bench', 'peers', `${peer}.mjs`)
+  const child = spawn(process.execPath, [script], { env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  return started(child, /listening on (\d+)/)
 }

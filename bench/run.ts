@@ -5,12 +5,16 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { load, type LoadResult } from './load.js'
-import { rawArgon2, startBare, startTollgate, type Server } from './processes.js'
-import { benchDocument } from './data.js'
+import { comparisons, TARGETS, TOKEN_PATH, type Target } from './peers.js'
+import { currentRssMiB, rawArgon2, startBare, startPeer, startTollgate, type Server } from './processes.js'
+import { benchDocument, roLogin } from './data.js'
 import { BENCH_ENV, LOGIN_CONNECTIONS, overloadScenario, scenarios, timingScenarios, type Scenario } from './scenarios.js'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 2)
+/** Runs of the peer comparison and the scenarios; with several, each row reports the median run. */
+const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 1))
+const soakSeconds = Number(process.env.BENCH_SOAK_SECONDS ?? 60)
 const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : undefined
 const argon2Params = { memoryCost: 19456, timeCost: 2, parallelism: 1 }
 
@@ -47,31 +51,106 @@ async function measure (scenario: Scenario): Promise<LoadResult & { peakRssMiB: 
   }
 }
 
+/** The command line that reproduces this run (its BENCH_ settings and npm run bench). */
+const benchCommand = () => [...Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_')).map(([k, v]) => `${k}=${v}`).sort(), 'npm run bench'].join(' ')
+
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-')
 
 function table (rows: Row[]): string {
-  const header = '| scenario | conns | req/s | p50 ms | p99 ms | errors | baseline req/s | ratio | target | peak RSS MiB |'
-  const lines = rows.map((r) => `| ${r.name} | ${r.connections} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.errors} | ${r.baseline === 'none' ? '-' : `${r.baseline}: ${fmt(r.baselineRps, 0)}`} | ${r.baseline === 'none' ? '-' : fmt(r.ratio, 2)} | ${r.target === undefined ? '-' : `>= ${r.target}`} | ${fmt(r.peakRssMiB, 0)} |`)
+  const header = '| scenario | conns | req/s | p50 ms | p99 ms | errors | baseline req/s | ratio | target | met | peak RSS MiB |'
+  const met = (r: Row) => r.target === undefined ? '-' : r.ratio >= r.target ? 'yes' : 'no'
+  const lines = rows.map((r) => `| ${r.name} | ${r.connections} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.errors} | ${r.baseline === 'none' ? '-' : `${r.baseline}: ${fmt(r.baselineRps, 0)}`} | ${r.baseline === 'none' ? '-' : fmt(r.ratio, 2)} | ${r.target === undefined ? '-' : `>= ${r.target}`} | ${met(r)} | ${fmt(r.peakRssMiB, 0)} |`)
   return [header, header.replace(/[^|]+/g, (cell) => '-'.repeat(Math.max(3, cell.length))), ...lines].join('\n')
 }
 
-async function main () {
-  const selected = scenarios.filter((s) => !only || only.test(s.name))
-  log(`argon2 baseline: ${LOGIN_CONNECTIONS} verifies in flight for ${seconds}s`)
-  const argon2 = rawArgon2(argon2Params, LOGIN_CONNECTIONS, seconds)
-  const baselines: Record<string, number> = { argon2: argon2.rps }
-  const rows: Row[] = [{
-    name: 'baseline: raw argon2id verify (m=19456, t=2, p=1)', connections: LOGIN_CONNECTIONS, rps: argon2.rps, p50: argon2.p50, p99: argon2.p99,
-    expectedP50: argon2.p50, expectedP99: argon2.p99, statuses: {}, errors: 0, timeouts: 0, baseline: 'none', baselineRps: NaN, ratio: NaN, peakRssMiB: NaN,
-  }]
+interface PeerRow {
+  name: string
+  connections: number
+  rps: Record<Target, number>
+  p99: Record<Target, number>
+  errors: Record<Target, number>
+  fasterPeer: Target
+  ratio: number
+  target: number
+}
 
+/** Each comparison against each server, each alone in its own process, one after another. */
+async function comparePeers (): Promise<PeerRow[]> {
+  const rows: PeerRow[] = []
+  for (const comparison of comparisons.filter((c) => !only || only.test(`peers: ${c.name}`))) {
+    const rps = {} as Record<Target, number>
+    const p99 = {} as Record<Target, number>
+    const errors = {} as Record<Target, number>
+    for (const target of TARGETS) {
+      log(`peers: ${comparison.name} on ${target} (${comparison.connections} connections, ${warmupSeconds}s warm-up + ${seconds}s)`)
+      const server = target === 'tollgate' ? await startTollgate(benchDocument, BENCH_ENV) : await startPeer(target)
+      try {
+        const { expectedStatus, ...workload } = await comparison.workload(server.url)
+        const result = await load({ url: server.url + TOKEN_PATH, form: true, ...workload, connections: comparison.connections, seconds, warmupSeconds, expectedStatus })
+        rps[target] = result.rps
+        p99[target] = result.p99
+        errors[target] = result.errors
+      } finally {
+        await server.stop()
+      }
+    }
+    const fasterPeer: Target = rps['oauth2-server'] >= rps['oidc-provider'] ? 'oauth2-server' : 'oidc-provider'
+    rows.push({ name: comparison.name, connections: comparison.connections, rps, p99, errors, fasterPeer, ratio: rps.tollgate / rps[fasterPeer], target: comparison.target })
+  }
+  return rows
+}
+
+function peerTable (rows: PeerRow[]): string {
+  const cell = (r: PeerRow, t: Target) => `${fmt(r.rps[t], 0)} (p99 ${fmt(r.p99[t], 0)} ms${r.errors[t] ? `, ${r.errors[t]} errors` : ''})`
+  const header = '| scenario | conns | Tollgate req/s | @node-oauth/oauth2-server req/s | oidc-provider req/s | Tollgate / faster peer | target | met |'
+  const lines = rows.map((r) => `| ${r.name} | ${r.connections} | ${cell(r, 'tollgate')} | ${cell(r, 'oauth2-server')} | ${cell(r, 'oidc-provider')} | ${fmt(r.ratio, 2)} | >= ${r.target} | ${r.ratio >= r.target ? 'yes' : 'no'} |`)
+  return [header, header.replace(/[^|]+/g, (c) => '-'.repeat(Math.max(3, c.length))), ...lines].join('\n')
+}
+
+/** The scenarios against their baselines, once. */
+async function measureScenarios (selected: Scenario[]): Promise<Row[]> {
+  const rows: Row[] = []
+  const baselines: Record<string, number> = {}
+  if (selected.some((s) => s.baseline === 'argon2')) {
+    log(`argon2 baseline: ${LOGIN_CONNECTIONS} verifies in flight for ${seconds}s`)
+    const argon2 = rawArgon2(argon2Params, LOGIN_CONNECTIONS, seconds)
+    baselines.argon2 = argon2.rps
+    rows.push({
+      name: 'baseline: raw argon2id verify (m=19456, t=2, p=1)', connections: LOGIN_CONNECTIONS, rps: argon2.rps, p50: argon2.p50, p99: argon2.p99,
+      expectedP50: argon2.p50, expectedP99: argon2.p99, statuses: {}, errors: 0, timeouts: 0, baseline: 'none', baselineRps: NaN, ratio: NaN, peakRssMiB: NaN,
+    })
+  }
   for (const scenario of selected) {
     log(`${scenario.name} (${scenario.connections} connections, ${warmupSeconds}s warm-up + ${seconds}s)`)
     const result = await measure(scenario)
     if (scenario.server === 'bare') baselines[scenario.bareEnv?.BENCH_BASELINE ?? 'bare'] = result.rps
+    if (scenario.recordsBaseline) baselines[scenario.recordsBaseline] = result.rps
     const baselineRps = baselines[scenario.baseline] ?? NaN
     rows.push({ ...result, name: scenario.name, connections: scenario.connections, baseline: scenario.baseline, baselineRps, ratio: result.rps / baselineRps, target: scenario.target, peakRssMiB: result.peakRssMiB })
   }
+  return rows
+}
+
+/** Of several runs, each row as measured in the run whose ratio (else throughput) is the median. */
+function medianRows<T extends { name: string, ratio: number, rps: unknown }> (runs: T[][]): T[] {
+  return runs[0].map((row, i) => {
+    const all = runs.map((run) => run[i]).filter((r) => r?.name === row.name)
+    const key = (r: T) => Number.isFinite(r.ratio) ? r.ratio : typeof r.rps === 'number' ? r.rps : 0
+    return all.sort((a, b) => key(a) - key(b))[Math.floor((all.length - 1) / 2)]
+  })
+}
+
+async function main () {
+  const selected = scenarios.filter((s) => !only || only.test(s.name))
+  const peerRuns: PeerRow[][] = []
+  const rowRuns: Row[][] = []
+  for (let run = 1; run <= runs; run++) {
+    if (runs > 1) log(`run ${run} of ${runs}`)
+    peerRuns.push(process.env.BENCH_PEERS === '0' ? [] : await comparePeers())
+    rowRuns.push(await measureScenarios(selected))
+  }
+  const peers = medianRows(peerRuns)
+  const rows = medianRows(rowRuns)
 
   // Overload: accepted logins keep a bounded p99; the excess is answered at once; nothing times out.
   let overload
@@ -107,14 +186,37 @@ async function main () {
     }
   }
 
+  // Memory under a long run of rejections: resident size sampled every second, compared between the
+  // end of the first 10 s and the end.
+  let soak
+  if (soakSeconds > 0 && (!only || only.test('soak'))) {
+    log(`soak: unknown-client rejections for ${soakSeconds}s, RSS sampled every second`)
+    const server = await startTollgate(benchDocument, BENCH_ENV)
+    const samples: number[] = []
+    const sampler = setInterval(() => { samples.push(currentRssMiB(server.pid)) }, 1000)
+    try {
+      await load({ url: server.url + '/oauth/ro', body: roLogin({ client_id: 'nobody' }), connections: 50, seconds: soakSeconds, warmupSeconds: 0, expectedStatus: 403 })
+    } finally {
+      clearInterval(sampler)
+      await server.stop()
+    }
+    const settled = samples[Math.min(9, samples.length - 1)]
+    const last = samples[samples.length - 1]
+    soak = { seconds: soakSeconds, rssAt10sMiB: settled, rssAtEndMiB: last, maxRssMiB: Math.max(...samples), drift: (last - settled) / settled, target: 'max <= 200 MiB, end within 10% of 10 s' }
+  }
+
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}` }
-  const report = { date: new Date().toISOString(), machine, seconds, warmupSeconds, rows, overload, timing }
+  const report = { date: new Date().toISOString(), machine, seconds, warmupSeconds, runs, command: benchCommand(), peers, rows, overload, timing, soak }
   const md = [
-    `Run ${report.date} on ${machine.cpus} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}; ${warmupSeconds}s warm-up + ${seconds}s per scenario; load generator on the same machine.`,
+    `Run ${report.date} on ${machine.cpus} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}; ${warmupSeconds}s warm-up + ${seconds}s per scenario; ${runs > 1 ? `median of ${runs} runs; ` : ''}load generator on the same machine.`,
     '',
+    `Command: \`${report.command}\``,
+    '',
+    ...(peers.length > 0 ? ['Side by side (form bodies to /oauth/token; each server alone in its own process; ratio to the faster peer):', '', peerTable(peers), '', 'Against baselines measured in the same run:', ''] : []),
     table(rows),
     '',
     overload ? `Overload (${overload.connections} concurrent logins): ${fmt(overload.acceptedPerSecond, 0)} accepted/s, accepted p50 ${fmt(overload.acceptedP50, 0)} ms, p99 ${fmt(overload.acceptedP99, 0)} ms; ${fmt(overload.share503 * 100, 1)}% answered 503; statuses ${JSON.stringify(overload.statuses)}; ${overload.timeouts} timeouts (target: ${overload.target}).` : '',
+    soak ? `Memory (${soak.seconds}s of unknown-client rejections, 50 connections): RSS ${fmt(soak.rssAt10sMiB, 0)} MiB at 10 s, ${fmt(soak.rssAtEndMiB, 0)} MiB at the end (${fmt(100 * soak.drift, 1)}%), max ${fmt(soak.maxRssMiB, 0)} MiB (target: ${soak.target}; ${soak.maxRssMiB <= 200 && Math.abs(soak.drift) <= 0.1 ? 'met' : 'not met'}).` : '',
     timing ? `Timing (one connection): wrong password p50 ${fmt(timing.wrongPasswordP50)} ms, unknown user p50 ${fmt(timing.unknownUserP50)} ms, ratio ${fmt(timing.ratio, 2)} (target: ${timing.target}).` : '',
   ].join('\n')
   const dir = path.join(import.meta.dirname, '..', '..', 'bench', 'results')

@@ -1,11 +1,12 @@
 // The end user's IP, which attack protection counts: the connecting address (X-Forwarded-For only
-// under the deliberate `trustProxy` setting), or, for a confidential client that authenticates with
-// its secret, the `auth0-forwarded-for` header its backend sends on the user's behalf. Anyone else
-// sending that header is ignored.
+// under the deliberate `trustProxy` setting). A credential endpoint then lets its authenticated
+// client name the end user's IP with `auth0-forwarded-for` (Auth0's "Trust Token Endpoint IP
+// Header"), only when that client proved itself on this very request and is marked trusted
+// (`token_endpoint_ip_header_trusted`). Anyone else sending that header is ignored.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { isIP } from 'node:net'
-import { safeEqual, sha256Hex } from '../src/security/secrets.js'
+import type { Client } from '../src/store/port.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -14,38 +15,20 @@ declare module 'fastify' {
   }
 }
 
-/** The client credentials a request presents: client_id and client_secret in the body, or HTTP Basic. */
-export function presentedClientSecret (request: FastifyRequest): { clientId: string, secret: string } | undefined {
-  const body = request.body as Record<string, unknown> | null | undefined
-  if (body && typeof body.client_id === 'string' && typeof body.client_secret === 'string') {
-    return { clientId: body.client_id, secret: body.client_secret }
-  }
-  const [scheme, encoded] = (request.headers.authorization ?? '').split(' ')
-  if (scheme?.toLowerCase() !== 'basic' || !encoded) return undefined
-  const decoded = Buffer.from(encoded, 'base64').toString('utf8')
-  const colon = decoded.indexOf(':')
-  if (colon === -1) return undefined
-  try {
-    // RFC 6749 2.3.1: both parts are form-encoded before Basic encoding.
-    return { clientId: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) }
-  } catch {
-    return undefined
-  }
+/**
+ * The end user's IP once `client` is known: the forwarded one when the client proved itself
+ * (`authenticated`: by secret or key, not by a bare client_id) and is trusted to forward it.
+ */
+export function endUserIp (request: FastifyRequest, client: Client, authenticated: boolean): string {
+  const forwarded = request.headers['auth0-forwarded-for']
+  if (!authenticated || !client.trustForwardedIp || typeof forwarded !== 'string') return request.ip
+  const ip = forwarded.trim()
+  return isIP(ip) ? ip : request.ip
 }
 
 const clientIp: FastifyPluginAsync = async (app) => {
-  const { store } = app.tollgate
   app.decorateRequest('clientIp', '')
-  // After body parsing, since the client's secret may be in the body. Costs nothing without the header.
-  app.addHook('preHandler', async (request) => {
-    request.clientIp = request.ip
-    const forwarded = request.headers['auth0-forwarded-for']
-    if (typeof forwarded !== 'string' || !isIP(forwarded.trim())) return
-    const presented = presentedClientSecret(request)
-    if (!presented) return
-    const client = await store.clientById(request.tenant.id, presented.clientId)
-    if (client?.secretHash && safeEqual(client.secretHash, sha256Hex(presented.secret))) request.clientIp = forwarded.trim()
-  })
+  app.addHook('preHandler', async (request) => { request.clientIp = request.ip })
 }
 
 export default fp(clientIp, { name: 'tollgate-client-ip', dependencies: ['tollgate-tenant'] })

@@ -7,7 +7,7 @@
 import cors, { type FastifyCorsOptions } from '@fastify/cors'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { readClientCredentials } from '../src/clients/authenticate.js'
+import { namedClientId } from '../src/clients/credentials.js'
 import { checkClientOrigin } from '../src/clients/web-origins.js'
 import { oauthError } from '../src/errors.js'
 
@@ -26,20 +26,9 @@ const allow = (origin: string): FastifyCorsOptions => ({
   maxAge: 600,
 })
 
-/** The client a request names, if it names one readably; authentication is the route's job. */
-function clientIdOf (request: FastifyRequest): string | undefined {
-  const body = request.body !== null && typeof request.body === 'object' && !Array.isArray(request.body)
-    ? request.body as Record<string, unknown>
-    : {}
-  try {
-    return readClientCredentials(request.headers.authorization, body).clientId
-  } catch {
-    return undefined
-  }
-}
-
 const corsPlugin: FastifyPluginAsync = async (app) => {
   const { store } = app.tollgate
+  // The client's lookup is the request's own (request.findClient): the route reuses it.
 
   await app.register(cors, {
     hook: 'preValidation',
@@ -47,8 +36,8 @@ const corsPlugin: FastifyPluginAsync = async (app) => {
       const origin = request.headers.origin
       if (origin === undefined) return { origin: false }
       if (request.routeOptions.config?.corsPolicy === 'public') return { origin: '*' }
-      const clientId = request.method === 'OPTIONS' ? undefined : clientIdOf(request)
-      const client = clientId === undefined ? undefined : await store.clientById(request.tenant.id, clientId)
+      const clientId = request.method === 'OPTIONS' ? undefined : namedClientId(request.headers.authorization, request.body)
+      const client = clientId === undefined ? undefined : await request.findClient(clientId)
       if (client) {
         checkClientOrigin(client, origin)
         return allow(origin)
@@ -59,4 +48,4 @@ const corsPlugin: FastifyPluginAsync = async (app) => {
   })
 }
 
-export default fp(corsPlugin, { name: 'tollgate-cors', dependencies: ['tollgate-tenant'] })
+export default fp(corsPlugin, { name: 'tollgate-cors', dependencies: ['tollgate-tenant', 'tollgate-request-client'] })

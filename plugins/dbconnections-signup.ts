@@ -14,7 +14,7 @@ const dbconnectionsSignup: FastifyPluginAsyncTypebox = async (app) => {
     preValidation: async (request) => { request.body ??= {} as any },
   }, async (request) => {
     const body = request.body
-    const client = await store.clientById(request.tenant.id, body.client_id)
+    const client = await request.findClient(body.client_id)
     if (!client) throw oauthError('invalid_client')
     const profile = Object.fromEntries(PROFILE_FIELDS.filter((f) => body[f] !== undefined).map((f) => [f, body[f]]))
     const user = await signup({ connections: store, users: store, hasher }, {

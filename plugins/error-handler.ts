@@ -2,6 +2,7 @@
 // with its catalog status. Anything unexpected is logged with the request id and answered
 // `server_error` without internals.
 import type { FastifyError, FastifyPluginAsync } from 'fastify'
+import type { IncomingMessage } from 'node:http'
 import fp from 'fastify-plugin'
 import { OAuthError, oauthError } from '../src/errors.js'
 import { StoreUnavailableError } from '../src/store/unavailable.js'
@@ -29,11 +30,34 @@ function classify (error: FastifyError, retryAfterSeconds: number): OAuthError |
   return undefined
 }
 
+/**
+ * Reads (and discards) the rest of an upload, up to `limit` bytes: the connection is then closed
+ * with nothing unread, so that the client reads the answer instead of a reset.
+ */
+function drain (raw: IncomingMessage, limit: number): Promise<void> {
+  if (raw.complete || raw.destroyed) return Promise.resolve()
+  return new Promise((resolve) => {
+    let seen = 0
+    const done = () => {
+      raw.off('data', onData).off('end', done).off('error', done).off('close', done)
+      resolve()
+    }
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length
+      if (seen > limit) done()
+    }
+    raw.on('data', onData).on('end', done).on('error', done).on('close', done)
+    raw.resume()
+  })
+}
+
 const errorHandler: FastifyPluginAsync = async (app) => {
+  const { drainLimitBytes } = app.tollgate.config.server
   const { retryAfterSeconds } = app.tollgate.config.loadShedding
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const known = classify(error, retryAfterSeconds)
     if (known) {
+      if (known.key === 'body_too_large') await drain(request.raw, drainLimitBytes)
       if (known.key === 'store_unavailable') request.log.warn({ err: { message: (error as Error).message, code: (error as { code?: string }).code } }, 'store unavailable')
       else if (known.cause) request.log.info({ err: known.cause, error: known.body.error }, 'request refused')
       return reply.code(known.statusCode).headers(known.headers).send(known.body)

@@ -10,21 +10,19 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { randomBytes } from 'node:crypto'
 import { oauthError } from '../src/errors.js'
 import { PASSWORDLESS_OTP } from '../src/grants/passwordless-otp.js'
-import { parseScopes } from '../src/grants/types.js'
-import { channelOf, isPasswordless, loginField } from '../src/passwordless/channel.js'
+import { channelOf, loginField } from '../src/passwordless/channel.js'
 import { readStartFields, readStartTarget, requestLanguage } from '../src/passwordless/start-request.js'
 import { PasswordlessStartResponse, PasswordlessVerifyBody } from '../schemas/passwordless.js'
-import { TokenResponse } from '../schemas/token-response.js'
-import { noStore } from './token-endpoint.js'
+import { credentialRoute } from './token-pipeline.js'
 
 const passwordless: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, config, passwordless: { starter, verification } } = app.tollgate
+  const { store, config, passwordless: { starter } } = app.tollgate
   const limits = config.passwordless
   const timeWindow = limits.startLimitWindowSeconds * 1000
   const rateLimited = (headers: Record<string, string> = {}) => oauthError('passwordless_rate_limited', {}, { headers })
 
-  // Counted across instances (Redis, or the shared store), so that the limits hold for the deployment.
-  await app.register(rateLimit, { global: false, ...app.tollgate.counters('passwordless-start'), errorResponseBuilder: () => rateLimited() })
+  // Counted for the whole deployment: in Redis, or in a store several processes share.
+  await app.register(rateLimit, { global: false, ...app.tollgate.counters('passwordless'), errorResponseBuilder: () => rateLimited() })
 
   // The second limit needs the normalised phone number or email, known only inside the handler.
   const recipientKeys = new WeakMap<FastifyRequest, string>()
@@ -54,12 +52,9 @@ const passwordless: FastifyPluginAsyncTypebox = async (app) => {
     const body = (request.body ?? {}) as Record<string, unknown>
     const { tenant } = request
     const target = readStartTarget(body)
-    const client = await store.clientById(tenant.id, target.clientId)
-    if (!client) throw oauthError('passwordless_unknown_client', { client_id: target.clientId })
-    const connection = await store.connectionByName(tenant.id, target.connection)
-    if (!connection) throw oauthError('passwordless_connection_not_found')
-    if (!connection.enabledClients.includes(client.clientId)) throw oauthError('passwordless_connection_disabled')
-    if (!isPasswordless(connection)) throw oauthError('passwordless_connection_strategy')
+    const { client, connection } = await starter.target({
+      tenant, clientId: target.clientId, connectionName: target.connection, findClient: (id) => request.findClient(id),
+    })
     const channel = channelOf(connection)
     const fields = readStartFields(body, channel, client)
 
@@ -70,19 +65,13 @@ const passwordless: FastifyPluginAsyncTypebox = async (app) => {
     return { _id: randomBytes(12).toString('hex'), [loginField(channel)]: fields.to }
   })
 
-  app.post('/passwordless/verify', {
-    schema: { body: PasswordlessVerifyBody, response: { 200: TokenResponse } },
-    // A request without a body is a request with no parameters: it gets "missing client_id parameter".
-    preValidation: async (request) => { request.body ??= {} as any },
-  }, async (request, reply) => {
-    const { body, tenant } = request
-    const client = await store.clientById(tenant.id, body.client_id)
-    if (!client) throw oauthError('invalid_client')
-    // A client verifies codes only if it may use the passwordless grant.
-    if (!client.grantTypes.includes(PASSWORDLESS_OTP)) throw oauthError('grant_not_allowed', { grant_type: PASSWORDLESS_OTP })
-    const tokens = await verification.verify({ tenant, issuer: request.issuer, client, scopes: parseScopes(body.scope), body, ip: request.clientIp })
-    noStore(reply)
-    return tokens
+  // The legacy verify is a grant on the token pipeline (src/grants/passwordless-verify.ts).
+  credentialRoute(app, {
+    url: '/passwordless/verify',
+    bodySchema: PasswordlessVerifyBody,
+    grants: app.tollgate.grants.passwordlessVerify,
+    grantType: () => PASSWORDLESS_OTP,
+    unknownClient: 'invalid_client',
   })
 }
 

@@ -15,8 +15,8 @@ const requestLimits: FastifyPluginAsync = async (app) => {
 
   await app.register(rateLimit, {
     global: false,
-    // Shared by the instances through Redis or the shared store (src/security/rate-limit-counters.ts).
-    ...app.tollgate.counters('rate-limit'),
+    // Shared through Redis, or a store several processes share (src/security/rate-limit-counters.ts).
+    ...app.tollgate.counters('request'),
     // Counters are an availability aid: if Redis (or the shared store) fails, requests go on
     // (attack protection still counts, or refuses).
     skipOnError: true,

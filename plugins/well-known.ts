@@ -5,16 +5,25 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { tokenEndpoint } from '../src/clients/assertions.js'
 import { ASSERTION_ALGORITHMS } from '../src/tokens/public-keys.js'
 
+/**
+ * Both documents may be cached for a short while. A verifier meeting a kid its cached set lacks
+ * fetches the set again (jose, openid-client and Auth0's SDKs all do), so a rotation is not hidden
+ * for long; a retired key stays published far longer than this (src/tokens/key-rotation.ts).
+ */
+const CACHE_CONTROL = 'public, max-age=300'
+
 const wellKnown: FastifyPluginAsyncTypebox = async (app) => {
   const { store, grants, clientAuthenticator } = app.tollgate
 
-  app.get('/.well-known/jwks.json', { config: { corsPolicy: 'public' } }, async (request) => {
+  app.get('/.well-known/jwks.json', { config: { corsPolicy: 'public' } }, async (request, reply) => {
     const keys = await store.signingKeys(request.tenant.id)
+    reply.header('cache-control', CACHE_CONTROL)
     return { keys: keys.map((k) => k.publicJwk) }
   })
 
-  app.get('/.well-known/openid-configuration', { config: { corsPolicy: 'public' } }, async (request) => {
+  app.get('/.well-known/openid-configuration', { config: { corsPolicy: 'public' } }, async (request, reply) => {
     const issuer = request.issuer
+    reply.header('cache-control', CACHE_CONTROL)
     const keys = await store.signingKeys(request.tenant.id)
     const authMethods = clientAuthenticator.methods
     return {
@@ -31,7 +40,7 @@ const wellKnown: FastifyPluginAsyncTypebox = async (app) => {
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: [...new Set(keys.map((k) => k.alg))],
       scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'name', 'nickname', 'picture', 'updated_at', 'email', 'email_verified'],
+      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'name', 'nickname', 'picture', 'updated_at', 'email', 'email_verified', 'sid'],
     }
   })
 }

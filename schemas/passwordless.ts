@@ -1,5 +1,6 @@
 // Request and response bodies of the passwordless endpoints and the otp grant.
 import { Type, type Static } from '@sinclair/typebox'
+import { Field, JwtField } from './limits.js'
 
 /**
  * POST /passwordless/start. Checked field by field in src/passwordless/start-request.ts, in the
@@ -8,16 +9,16 @@ import { Type, type Static } from '@sinclair/typebox'
  * allowed depends on the connection's strategy; nothing else is allowed.
  */
 export const PasswordlessStartBody = Type.Object({
-  client_id: Type.String(),
-  connection: Type.String(),
+  client_id: Field(),
+  connection: Field(),
   phone_number: Type.Optional(Type.String({ pattern: '^\\+[0-9]{1,15}$' })),
   email: Type.Optional(Type.String({ format: 'email' })),
   send: Type.Optional(Type.Union([Type.Literal('link'), Type.Literal('code')], { default: 'link' })),
-  authParams: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  authParams: Type.Optional(Type.Record(Field(), Type.Unknown())),
   // Sent by the official SDKs; accepted and not used (see docs/ARCHITECTURE.md).
-  client_secret: Type.Optional(Type.String()),
-  client_assertion: Type.Optional(Type.String()),
-  client_assertion_type: Type.Optional(Type.String()),
+  client_secret: Type.Optional(Field()),
+  client_assertion: Type.Optional(JwtField()),
+  client_assertion_type: Type.Optional(Field()),
 }, { additionalProperties: false })
 
 export type PasswordlessStartFields = Static<typeof PasswordlessStartBody>
@@ -35,18 +36,18 @@ export const PasswordlessStartResponse = Type.Object({
  * allowed (auth0.js may add auth0Client).
  */
 export const PasswordlessVerifyBody = Type.Object({
-  client_id: Type.String(),
-  connection: Type.String(),
-  verification_code: Type.String(),
-  phone_number: Type.Optional(Type.String()),
-  email: Type.Optional(Type.String()),
-  scope: Type.Optional(Type.String()),
-  device: Type.Optional(Type.String()),
+  client_id: Field(),
+  connection: Field(),
+  verification_code: Field(),
+  phone_number: Type.Optional(Field()),
+  email: Type.Optional(Field()),
+  scope: Type.Optional(Field()),
+  device: Type.Optional(Field()),
 })
 
 /** /oauth/token grant_type=http://auth0.com/oauth/grant-type/passwordless/otp. */
 export const PasswordlessOtpGrantBody = Type.Object({
-  realm: Type.String(),
-  username: Type.String(),
-  otp: Type.String(),
+  realm: Field(),
+  username: Field(),
+  otp: Field(),
 })

@@ -11,12 +11,17 @@ export const GRANT_TYPES = [
   'refresh_token',
   'client_credentials',
   'http://auth0.com/oauth/grant-type/passwordless/otp',
+  'http://auth0.com/oauth/grant-type/mfa-otp',
+  'http://auth0.com/oauth/grant-type/mfa-oob',
+  'http://auth0.com/oauth/grant-type/mfa-recovery-code',
 ] as const
+
+export const MFA_POLICIES = ['never', 'always', 'enrolled'] as const
 
 export const CLIENT_AUTH_METHODS = ['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt'] as const
 
-const literals = <T extends string>(values: readonly T[]): TUnion<TLiteral<T>[]> =>
-  Type.Union(values.map((v) => Type.Literal(v)))
+const literals = <T extends string>(values: readonly T[], options: { description?: string } = {}): TUnion<TLiteral<T>[]> =>
+  Type.Union(values.map((v) => Type.Literal(v)), options)
 
 /** Metadata objects: any JSON, but no key may contain a dot. */
 const Metadata = Type.Record(Type.String({ pattern: '^[^.]+$' }), Type.Unknown(), {
@@ -77,7 +82,10 @@ export const ProvisionedApi = Type.Object({
 export const ProvisionedClientGrant = Type.Object({
   client_id: Type.String({ minLength: 1 }),
   audience: Type.String({ minLength: 1 }),
-  scope: Type.Array(ScopeName, { default: [], description: 'API scopes the client may get with client_credentials' }),
+  scope: Type.Array(ScopeName, { default: [], description: 'API scopes the client may get for this API (client_credentials, jwt-bearer assertions)' }),
+  act_for_users: Type.Optional(Type.Boolean({
+    description: 'The client\'s jwt-bearer assertions may name a user of the tenant as sub, for this API only; default false',
+  })),
 }, { additionalProperties: false })
 
 export const ProvisionedClient = Type.Object({
@@ -100,7 +108,10 @@ export const ProvisionedClient = Type.Object({
     description: 'The public keys of the client\'s RFC 7523 assertions (private_key_jwt, jwt-bearer grant)',
   })),
   jwks_uri: Type.Optional(Type.String({ pattern: '^https?://', description: 'Where the client publishes its JWK set, instead of jwks' })),
-  act_for_users: Type.Optional(Type.Boolean({ description: 'Its jwt-bearer assertions may name a user of the tenant as sub' })),
+  token_endpoint_ip_header_trusted: Type.Optional(Type.Boolean({
+    description: 'Trust the auth0-forwarded-for header this client sends (once authenticated with its secret or key) as the end user\'s IP; default false',
+  })),
+  mfa_policy: Type.Optional(literals(MFA_POLICIES, { description: 'Overrides the tenant\'s mfa.policy for logins of this client' })),
 }, { additionalProperties: false })
 
 export const ProvisionedUser = Type.Object({
@@ -141,6 +152,13 @@ export const ProvisionedAttackProtection = Type.Object({
   allow_list: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Addresses or CIDRs never blocked nor throttled' })),
 }, { additionalProperties: false })
 
+/** When logins need a second factor, and which factors users may enrol. */
+export const ProvisionedMfa = Type.Object({
+  policy: literals(MFA_POLICIES, { description: 'never (default), always, or enrolled (only users who have an active factor)' }),
+  factors: Type.Optional(Type.Array(literals(['otp', 'sms'] as const), { uniqueItems: true, description: 'Factors users may enrol; default ["otp"]. Recovery codes come with each.' })),
+  sms_delivery: Type.Optional(DeliveryOptions),
+}, { additionalProperties: false })
+
 export const ProvisionedTenant = Type.Object({
   name: Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64 }),
   hosts: Type.Array(Type.String({ minLength: 1 }), { description: 'Host headers served by this tenant, with or without port' }),
@@ -156,6 +174,7 @@ export const ProvisionedTenant = Type.Object({
   })),
   default_connection: Type.Optional(Type.String({ description: 'Connection used by /oauth/token password logins without a realm' })),
   attack_protection: Type.Optional(ProvisionedAttackProtection),
+  mfa: Type.Optional(ProvisionedMfa),
   connections: Type.Array(ProvisionedConnection, { default: [] }),
   clients: Type.Array(ProvisionedClient, { default: [] }),
   users: Type.Array(ProvisionedUser, { default: [] }),

@@ -7,4 +7,6 @@ export const TokenResponse = Type.Object({
   expires_in: Type.Integer(),
   refresh_token: Type.Optional(Type.String()),
   scope: Type.Optional(Type.String()),
+  /** The mfa-recovery-code grant: the user's new recovery code (the one presented is spent). */
+  recovery_code: Type.Optional(Type.String()),
 }, { additionalProperties: false })

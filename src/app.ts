@@ -5,7 +5,7 @@ import Fastify from 'fastify'
 import type { Redis } from 'ioredis'
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import type { Config } from './config.js'
+import { ConfigError, type Config } from './config.js'
 import { openBreachedPasswords } from './security/breached-passwords.js'
 import { limitHashes } from './security/hash-limiter.js'
 import { createArgon2Hasher, type PasswordHasher } from './security/password-hasher.js'
@@ -13,18 +13,22 @@ import { createServices } from './services.js'
 import type { Store } from './store/port.js'
 import { RedisAttackState } from './store/redis-attack-state.js'
 import { connectRedis } from './store/redis.js'
+import { withMemoryLayers } from './store/memory-layers.js'
 import { openStore } from './store/open.js'
 import accountLimits from '../plugins/account-limits.js'
+import { clientErrorHandler, frameworkErrors, refuseExpectation, SECURITY_HEADERS } from '../plugins/client-errors.js'
 import clientIp from '../plugins/client-ip.js'
 import cors from '../plugins/cors.js'
 import dbconnectionsSignup from '../plugins/dbconnections-signup.js'
 import errorHandler from '../plugins/error-handler.js'
 import loadShedding from '../plugins/load-shedding.js'
+import mfa from '../plugins/mfa.js'
 import notFound from '../plugins/not-found.js'
 import oauthRevoke from '../plugins/oauth-revoke.js'
 import oauthRo from '../plugins/oauth-ro.js'
 import oauthToken from '../plugins/oauth-token.js'
 import passwordless from '../plugins/passwordless.js'
+import requestClient from '../plugins/request-client.js'
 import requestLimits from '../plugins/request-limits.js'
 import tenant from '../plugins/tenant.js'
 import userinfo from '../plugins/userinfo.js'
@@ -46,6 +50,7 @@ export interface AppOptions {
 export const REDACTED_LOG_PATHS = [
   'req.headers.authorization', 'req.headers.cookie', 'req.body', '*.password', '*.client_secret',
   '*.refresh_token', '*.id_token', '*.access_token', '*.otp', '*.verification_code', '*.assertion',
+  '*.mfa_token', '*.mfa_code', '*.recovery_code', '*.oob_code', '*.binding_code', '*.secret',
 ]
 
 export async function buildApp (options: AppOptions) {
@@ -55,21 +60,45 @@ export async function buildApp (options: AppOptions) {
     ? openBreachedPasswords(config.attackProtection.breachedPasswords.file)
     : undefined
   let redis: Redis | undefined
-  let store: Store
+  let durable: Store
   try {
     redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined
-    store = options.store ?? await openStore(config)
+    durable = options.store ?? await openStore(config)
   } catch (err) {
     breachedPasswords?.close()
     redis?.disconnect()
     throw err
   }
+  try {
+    await requireEncryptionKeyForMfa(config, durable)
+  } catch (err) {
+    breachedPasswords?.close()
+    redis?.disconnect()
+    if (!options.store) await durable.close()
+    throw err
+  }
   const { hashConcurrency: concurrency, hashQueue: queue, retryAfterSeconds } = config.loadShedding
   const hasher = limitHashes(options.hasher ?? createArgon2Hasher(config.argon2), { concurrency, queue, retryAfterSeconds })
 
+  const { server } = config
+  // Node's own limits on a request's arrival. A request without Host is let through to be answered
+  // by plugins/tenant.ts in the catalog's shape.
+  const serverOptions = {
+    headersTimeout: server.headersTimeoutMs,
+    connectionsCheckingInterval: server.timeoutCheckIntervalMs,
+    requireHostHeader: false,
+  }
   const app = Fastify({
     // HTTPS served directly, for deployments without a TLS-terminating proxy.
-    https: config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : null,
+    https: config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile), ...serverOptions } : null,
+    // Read by Fastify when it creates a plain HTTP server (the https options carry the same).
+    ...({ http: serverOptions } as object),
+    requestTimeout: server.requestTimeoutMs,
+    connectionTimeout: server.connectionTimeoutMs,
+    keepAliveTimeout: server.keepAliveTimeoutMs,
+    maxRequestsPerSocket: server.maxRequestsPerSocket,
+    clientErrorHandler,
+    frameworkErrors,
     logger: { level: config.logLevel, redact: REDACTED_LOG_PATHS, ...(options.logStream ? { stream: options.logStream } : {}) },
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
@@ -77,18 +106,32 @@ export async function buildApp (options: AppOptions) {
     // Fields must arrive as the types the documentation gives: no coercion of arrays or numbers.
     ajv: { customOptions: { coerceTypes: false } },
   }).withTypeProvider<TypeBoxTypeProvider>()
+  app.server.maxConnections = server.maxConnections
+  app.server.on('checkExpectation', refuseExpectation)
+
+  // Configuration from memory, audit events in batches (src/store/memory-layers.ts).
+  const store = withMemoryLayers(durable, {
+    configMaxAgeMs: config.configMaxAgeMs,
+    audit: { ...config.audit, onError: (err) => { app.log.error({ err }, 'audit events not written') } },
+  })
 
   // ioredis reconnects by itself; its errors are worth a line in the log, not an unhandled event.
   redis?.on('error', (err: Error) => { app.log.warn({ err: { message: err.message } }, 'redis connection error') })
   const attackState = redis ? new RedisAttackState(redis, config.redisKeyPrefix) : store
   app.decorate('tollgate', createServices(config, store, hasher, { attackState, breachedPasswords, now: options.now, redis }))
-  if (!options.store) app.addHook('onClose', async () => { await store.close() })
+  app.addHook('onClose', async () => { await (options.store ? store.stopLayers() : store.close()) })
   app.addHook('onClose', async () => {
     breachedPasswords?.close()
     await redis?.quit()
   })
   // The request id is the reference an operator looks up in the log.
   app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
+  // Set by hand rather than with @fastify/helmet: a JSON API needs only this one of helmet's headers
+  // (the others are for HTML pages). onSend also covers answers given before onRequest runs.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.headers(SECURITY_HEADERS)
+    return payload
+  })
   // The decoy hash for unknown users is computed before the first request, not during it.
   app.addHook('onReady', async () => { await hasher.verifyNobody('') })
 
@@ -102,6 +145,7 @@ export async function buildApp (options: AppOptions) {
   await app.register(formbody)
   await app.register(async (api) => {
     await api.register(tenant)
+    await api.register(requestClient)
     await api.register(clientIp)
     await api.register(cors)
     await api.register(accountLimits)
@@ -111,9 +155,20 @@ export async function buildApp (options: AppOptions) {
     await api.register(userinfo)
     await api.register(dbconnectionsSignup)
     await api.register(passwordless)
+    await api.register(mfa)
     await api.register(wellKnown)
   })
   return app
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>
+
+/** TOTP secrets are sealed with TOLLGATE_ENCRYPTION_KEY: a tenant using MFA cannot start without it. */
+async function requireEncryptionKeyForMfa (config: Config, store: Store): Promise<void> {
+  if (config.encryption.key) return
+  const tenant = (await store.allTenants()).find((t) => (t.mfa?.policy ?? 'never') !== 'never')
+  if (tenant) {
+    throw new ConfigError(`TOLLGATE_ENCRYPTION_KEY is not set, and tenant ${tenant.name} has mfa.policy ${tenant.mfa!.policy}: ` +
+      'set it to 32 random bytes in base64 (openssl rand -base64 32)')
+  }
+}

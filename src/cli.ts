@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // The `tollgate` command: serve, apply, schema, outbox, keys, users, ips, logs. Everything it prints
 // goes through `out` and `fail`.
+import cluster from 'node:cluster'
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { CommandError, keysCommand, keysUsage } from './cli-keys.js'
+import { startWorkers } from './cluster.js'
+import { usersMfaCommand, UsersMfaError, usersMfaUsage } from './cli-mfa.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { formatOutboxMessage } from './passwordless/outbox-format.js'
 import { applyDocument, ProvisioningError } from './provisioning/apply.js'
@@ -36,6 +39,7 @@ const usage = `usage: tollgate <command>
                    delivery provider kept instead of sending, oldest first
   users unblock --connection NAME [--tenant NAME] LOGIN
                    lift the brute-force blocks of an account, from every IP
+${usersMfaUsage}
   ips unthrottle [--tenant NAME] IP
                    give a throttled IP its failed-login allowance back
   logs [--tenant NAME] [--type TYPE] [--limit N] [--json]
@@ -88,16 +92,21 @@ async function outbox (args: string[]) {
 
 async function serve (demo: boolean) {
   const config = loadConfig()
-  if (demo) {
-    const store = await openStore(config)
-    try {
-      await applyDocument(store, createArgon2Hasher(config.argon2), demoDocument, { keyOverlapSeconds: keyOverlapSeconds(config) })
-    } finally {
-      await store.close()
-    }
+  // A worker of several: the main process has migrated the store and applied the demo data.
+  if (cluster.isWorker) {
+    await startServer(config)
+    return
   }
-  const app = await startServer(config)
-  const port = (app.server.address() as { port: number }).port
+  // Opening migrates: done once here, before any worker opens the store.
+  const store = await openStore(config)
+  try {
+    if (demo) await applyDocument(store, createArgon2Hasher(config.argon2), demoDocument, { keyOverlapSeconds: keyOverlapSeconds(config) })
+  } finally {
+    await store.close()
+  }
+  const port = config.workers > 1
+    ? await startWorkers(config, out)
+    : ((await startServer(config)).server.address() as { port: number }).port
   const where = config.database.url ? `store: PostgreSQL at ${hostOf(config.database.url)}` : `data in ${config.dataDir}`
   out(`Tollgate is listening on ${config.tls ? 'https' : 'http'}://${config.host}:${port} (${where})`)
   if (demo) out(`Log the demo user in:\n  ${demoLoginCommand(`http://localhost:${port}`)}`)
@@ -134,7 +143,21 @@ async function keys (args: string[]) {
   }
 }
 
+async function usersMfa (args: string[]) {
+  const config = loadConfig()
+  const store = await openStore(config)
+  try {
+    await usersMfaCommand(args, { store, out })
+  } catch (err) {
+    if (err instanceof UsersMfaError) fail(err.message)
+    throw err
+  } finally {
+    await store.close()
+  }
+}
+
 async function users (args: string[]) {
+  if (args[0] === 'mfa') return usersMfa(args.slice(1))
   const { positionals: [action, login], values } = parseArgs({
     args, allowPositionals: true, options: { tenant: { type: 'string' }, connection: { type: 'string' } },
   })
@@ -157,7 +180,7 @@ async function ips (args: string[]) {
   })
 }
 
-const EVENT_TYPES: AuditEventType[] = ['failed_login', 'block', 'unblock', 'throttle', 'unthrottle']
+const EVENT_TYPES: AuditEventType[] = ['failed_login', 'block', 'unblock', 'throttle', 'unthrottle', 'mfa_enrolment', 'mfa_success', 'mfa_failure', 'mfa_reset']
 
 function formatEvent (e: AuditEvent): string {
   const fields = { client: e.clientId, connection: e.connection, user: e.userId, login: e.login, ip: e.ip, detail: e.detail }

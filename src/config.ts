@@ -4,6 +4,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import os from 'node:os'
 import path from 'node:path'
+import { parseEncryptionKey } from './security/encryption.js'
 import { invalidIpEntry } from './security/ip-list.js'
 
 /** A request budget: at most `max` requests per `windowSeconds`. */
@@ -23,6 +24,32 @@ export const ConfigSchema = Type.Object({
    */
   trustProxy: Type.Union([Type.Boolean(), Type.String({ minLength: 1 })]),
   bodyLimit: Type.Integer({ minimum: 1024 }),
+  /**
+   * Scheme of a tenant's issuer when it has no public_url and the issuer is built from one of its
+   * listed hosts; absent: https when Tollgate serves TLS itself, else http.
+   */
+  issuerScheme: Type.Optional(Type.Union([Type.Literal('http'), Type.Literal('https')])),
+  /** Hosts whose tenant is remembered at once (least recently used forgotten first). */
+  tenantCacheSize: Type.Integer({ minimum: 16, maximum: 100000 }),
+  /** Limits on connections, so that a slow or idle client cannot hold the server's sockets. */
+  server: Type.Object({
+    /** Whole request (headers and body) must arrive within this; 0 is never allowed. */
+    requestTimeoutMs: Type.Integer({ minimum: 1000 }),
+    /** Headers must arrive within this (at most requestTimeoutMs). */
+    headersTimeoutMs: Type.Integer({ minimum: 500 }),
+    /** A socket with no activity for this long is closed. */
+    connectionTimeoutMs: Type.Integer({ minimum: 1000 }),
+    /** An idle keep-alive connection is closed after this. */
+    keepAliveTimeoutMs: Type.Integer({ minimum: 100 }),
+    /** How often Node checks requests against the two timeouts above. */
+    timeoutCheckIntervalMs: Type.Integer({ minimum: 100 }),
+    /** Requests one keep-alive connection may carry before it is closed. */
+    maxRequestsPerSocket: Type.Integer({ minimum: 1 }),
+    /** Connections open at once; beyond, new ones are closed at once. */
+    maxConnections: Type.Integer({ minimum: 1 }),
+    /** Bytes of an oversized upload read (and discarded) so that the client can read its 400. */
+    drainLimitBytes: Type.Integer({ minimum: 0 }),
+  }),
   argon2: Type.Object({
     memoryCost: Type.Integer({ minimum: 1024 }),
     timeCost: Type.Integer({ minimum: 1 }),
@@ -54,6 +81,12 @@ export const ConfigSchema = Type.Object({
     /** A client's jwks_uri: fetch timeout, and how long its keys are cached. */
     jwksTimeoutMs: Type.Integer({ minimum: 100 }),
     jwksCacheSeconds: Type.Integer({ minimum: 0 }),
+    /** How long a failed fetch is remembered: no new try (the old keys serve, if any) before it passes. */
+    jwksFailureCacheSeconds: Type.Integer({ minimum: 1 }),
+    /** Allow http:// jwks_uri (development only; https is required otherwise). */
+    jwksAllowHttp: Type.Boolean(),
+    /** Allow jwks_uri on loopback, private and link-local addresses (development only). */
+    jwksAllowPrivateAddresses: Type.Boolean(),
   }),
   passwordless: Type.Object({
     /** Seconds a code sent by /passwordless/start stays valid. */
@@ -113,6 +146,23 @@ export const ConfigSchema = Type.Object({
     /** Addresses never rate limited (e.g. your own backend). */
     allowList: Type.Array(Type.String({ minLength: 1 })),
   }),
+  /** Worker processes serving one port (node:cluster); 1 serves from the main process. */
+  workers: Type.Integer({ minimum: 1, maximum: 64 }),
+  /** How old the last read of the configuration version may be when a request reads configuration. */
+  configMaxAgeMs: Type.Integer({ minimum: 0, maximum: 1000 }),
+  /** Audit events are written in batches: at least every `flushMs`, and at most `maxEvents` held. */
+  audit: Type.Object({
+    flushMs: Type.Integer({ minimum: 10, maximum: 5000 }),
+    maxEvents: Type.Integer({ minimum: 1, maximum: 100000 }),
+  }),
+  /**
+   * The server key sealing secrets at rest (TOTP secrets): 32 random bytes, base64. Required as soon
+   * as a tenant enables MFA. Previous keys only open values sealed before a rotation.
+   */
+  encryption: Type.Object({
+    key: Type.String(),
+    previousKeys: Type.Array(Type.String({ minLength: 1 })),
+  }),
   loadShedding: Type.Object({
     /** Password hashes computed at once; the rest wait. */
     hashConcurrency: Type.Integer({ minimum: 1 }),
@@ -137,13 +187,35 @@ export const defaults: Config = {
   logLevel: 'info',
   trustProxy: false,
   bodyLimit: 64 * 1024,
+  tenantCacheSize: 1000,
+  // Node's own defaults are minutes or unlimited; these suit a token API whose requests are small.
+  server: {
+    requestTimeoutMs: 30000,
+    headersTimeoutMs: 10000,
+    connectionTimeoutMs: 60000,
+    keepAliveTimeoutMs: 5000,
+    timeoutCheckIntervalMs: 1000,
+    maxRequestsPerSocket: 1000,
+    maxConnections: 10000,
+    drainLimitBytes: 4 * 1024 * 1024,
+  },
   // OWASP's argon2id recommendation: 19 MiB, 2 passes, 1 lane.
   argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
   // Auth0's defaults: id_token 10 h, access token 24 h, refresh token 30 days absolute, 15 days idle.
   tokens: { idTokenLifetime: 36000, accessTokenLifetime: 86400, refreshTokenLifetime: 2592000, refreshTokenIdleLifetime: 1296000 },
   customDatabaseTimeoutMs: 5000,
-  // oidc-provider's 15 s skew; Keycloak's 5 minute assertion lifetime.
-  jwt: { clockTolerance: 15, maxAssertionLifetime: 300, maxTokenLength: 8192, jwksTimeoutMs: 3000, jwksCacheSeconds: 300 },
+  // oidc-provider's 15 s skew. An hour of assertion lifetime is what mainstream clients sign with
+  // (authlib's default, Google's service-account assertions, Okta's limit); each jti is kept until exp.
+  jwt: {
+    clockTolerance: 15,
+    maxAssertionLifetime: 3600,
+    maxTokenLength: 8192,
+    jwksTimeoutMs: 3000,
+    jwksCacheSeconds: 300,
+    jwksFailureCacheSeconds: 30,
+    jwksAllowHttp: false,
+    jwksAllowPrivateAddresses: false,
+  },
   // Auth0's defaults: 3 minutes, 3 tries, 50 starts per IP per hour. The per-recipient limit is
   // Tollgate's own guard against SMS pumping.
   passwordless: {
@@ -174,6 +246,10 @@ export const defaults: Config = {
     accountRoutes: ['/oauth/ro', '/oauth/token', '/passwordless/verify'],
     allowList: [],
   },
+  workers: os.availableParallelism(),
+  configMaxAgeMs: 250,
+  audit: { flushMs: 200, maxEvents: 1000 },
+  encryption: { key: '', previousKeys: [] },
   // A few hashes per core may wait (about 4 x 23 ms here); more would only grow the queue's latency.
   loadShedding: {
     hashConcurrency: os.availableParallelism(),
@@ -206,6 +282,16 @@ const variables: Array<[string, (c: any, v: string) => void]> = [
   ['LOG_LEVEL', (c, v) => { c.logLevel = v }],
   ['TOLLGATE_TRUST_PROXY', (c, v) => { c.trustProxy = trustProxy(v) }],
   ['TOLLGATE_BODY_LIMIT', (c, v) => { c.bodyLimit = v }],
+  ['TOLLGATE_ISSUER_SCHEME', (c, v) => { c.issuerScheme = v }],
+  ['TOLLGATE_TENANT_CACHE_SIZE', (c, v) => { c.tenantCacheSize = v }],
+  ['TOLLGATE_REQUEST_TIMEOUT_MS', (c, v) => { c.server.requestTimeoutMs = v }],
+  ['TOLLGATE_HEADERS_TIMEOUT_MS', (c, v) => { c.server.headersTimeoutMs = v }],
+  ['TOLLGATE_CONNECTION_TIMEOUT_MS', (c, v) => { c.server.connectionTimeoutMs = v }],
+  ['TOLLGATE_KEEP_ALIVE_TIMEOUT_MS', (c, v) => { c.server.keepAliveTimeoutMs = v }],
+  ['TOLLGATE_TIMEOUT_CHECK_INTERVAL_MS', (c, v) => { c.server.timeoutCheckIntervalMs = v }],
+  ['TOLLGATE_MAX_REQUESTS_PER_SOCKET', (c, v) => { c.server.maxRequestsPerSocket = v }],
+  ['TOLLGATE_MAX_CONNECTIONS', (c, v) => { c.server.maxConnections = v }],
+  ['TOLLGATE_DRAIN_LIMIT_BYTES', (c, v) => { c.server.drainLimitBytes = v }],
   ['TOLLGATE_ARGON2_MEMORY_COST', (c, v) => { c.argon2.memoryCost = v }],
   ['TOLLGATE_ARGON2_TIME_COST', (c, v) => { c.argon2.timeCost = v }],
   ['TOLLGATE_ARGON2_PARALLELISM', (c, v) => { c.argon2.parallelism = v }],
@@ -221,6 +307,9 @@ const variables: Array<[string, (c: any, v: string) => void]> = [
   ['TOLLGATE_MAX_JWT_LENGTH', (c, v) => { c.jwt.maxTokenLength = v }],
   ['TOLLGATE_JWKS_TIMEOUT_MS', (c, v) => { c.jwt.jwksTimeoutMs = v }],
   ['TOLLGATE_JWKS_CACHE_SECONDS', (c, v) => { c.jwt.jwksCacheSeconds = v }],
+  ['TOLLGATE_JWKS_FAILURE_CACHE_SECONDS', (c, v) => { c.jwt.jwksFailureCacheSeconds = v }],
+  ['TOLLGATE_JWKS_ALLOW_HTTP', (c, v) => { c.jwt.jwksAllowHttp = v }],
+  ['TOLLGATE_JWKS_ALLOW_PRIVATE_ADDRESSES', (c, v) => { c.jwt.jwksAllowPrivateAddresses = v }],
   ['TOLLGATE_PASSWORDLESS_CODE_LIFETIME', (c, v) => { c.passwordless.codeLifetime = v }],
   ['TOLLGATE_PASSWORDLESS_MAX_ATTEMPTS', (c, v) => { c.passwordless.maxAttempts = v }],
   ['TOLLGATE_PASSWORDLESS_START_LIMIT_PER_IP', (c, v) => { c.passwordless.startLimitPerIp = v }],
@@ -249,6 +338,12 @@ const variables: Array<[string, (c: any, v: string) => void]> = [
   ['TOLLGATE_ACCOUNT_RATE_LIMIT_WINDOW_SECONDS', (c, v) => { c.rateLimits.perAccount.windowSeconds = v }],
   ['TOLLGATE_ACCOUNT_RATE_LIMIT_ROUTES', (c, v) => { c.rateLimits.accountRoutes = list(v) }],
   ['TOLLGATE_RATE_LIMIT_ALLOW_LIST', (c, v) => { c.rateLimits.allowList = list(v) }],
+  ['TOLLGATE_WORKERS', (c, v) => { c.workers = v }],
+  ['TOLLGATE_CONFIG_MAX_AGE_MS', (c, v) => { c.configMaxAgeMs = v }],
+  ['TOLLGATE_AUDIT_FLUSH_MS', (c, v) => { c.audit.flushMs = v }],
+  ['TOLLGATE_AUDIT_MAX_EVENTS', (c, v) => { c.audit.maxEvents = v }],
+  ['TOLLGATE_ENCRYPTION_KEY', (c, v) => { c.encryption.key = v }],
+  ['TOLLGATE_ENCRYPTION_PREVIOUS_KEYS', (c, v) => { c.encryption.previousKeys = list(v) }],
   ['TOLLGATE_HASH_CONCURRENCY', (c, v) => { c.loadShedding.hashConcurrency = v }],
   ['TOLLGATE_HASH_QUEUE', (c, v) => { c.loadShedding.hashQueue = v }],
   ['TOLLGATE_BUSY_RETRY_AFTER_SECONDS', (c, v) => { c.loadShedding.retryAfterSeconds = v }],
@@ -273,6 +368,12 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, overrides: Par
   for (const [name, entries] of [['/attackProtection/allowList', config.attackProtection.allowList], ['/rateLimits/allowList', config.rateLimits.allowList]] as const) {
     const bad = invalidIpEntry(entries)
     if (bad !== undefined) throw new ConfigError(`invalid setting ${name}: ${bad} is not an address or a CIDR`)
+  }
+  if (config.server.headersTimeoutMs > config.server.requestTimeoutMs) {
+    throw new ConfigError(`invalid setting /server/headersTimeoutMs: ${config.server.headersTimeoutMs} is more than /server/requestTimeoutMs (${config.server.requestTimeoutMs})`)
+  }
+  for (const [name, keys] of [['TOLLGATE_ENCRYPTION_KEY', config.encryption.key ? [config.encryption.key] : []], ['TOLLGATE_ENCRYPTION_PREVIOUS_KEYS', config.encryption.previousKeys]] as const) {
+    if (keys.some((k) => !parseEncryptionKey(k))) throw new ConfigError(`invalid setting ${name}: each key is 32 random bytes in base64 (openssl rand -base64 32)`)
   }
   return config
 }

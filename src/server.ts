@@ -1,5 +1,6 @@
 // The process around the app: listen, and close gracefully on SIGINT / SIGTERM.
 import { buildApp, type App } from './app.js'
+import { stopWithMainProcess } from './cluster.js'
 import type { Config } from './config.js'
 
 export async function startServer (config: Config): Promise<App> {
@@ -16,6 +17,7 @@ export async function startServer (config: Config): Promise<App> {
   }
   process.once('SIGINT', shutdown)
   process.once('SIGTERM', shutdown)
+  stopWithMainProcess(shutdown)
   await app.listen({ host: config.host, port: config.port })
   return app
 }

@@ -7,29 +7,44 @@ import { privateKeyJwt } from './clients/private-key-jwt.js'
 import type { Config } from './config.js'
 import type { Redis } from 'ioredis'
 import { createGrants, type Grants } from './grants/index.js'
+import { MultiFactor } from './mfa/multi-factor.js'
+import { createDeliveryProviders } from './passwordless/delivery/index.js'
 import { createPasswordless, type Passwordless } from './passwordless/index.js'
-import { PasswordlessVerification } from './passwordless/verify.js'
 import { AttackProtection } from './security/attack-protection.js'
 import type { BreachedPasswords } from './security/breached-passwords.js'
+import { parseEncryptionKey, SecretBox } from './security/encryption.js'
 import type { PasswordHasher } from './security/password-hasher.js'
 import { counterBackend, type CounterBackend } from './security/rate-limit-counters.js'
 import { ReplayGuard } from './security/replay-guard.js'
 import type { AttackStateStore, Store } from './store/port.js'
-import { createPasswordStrategies } from './strategies/index.js'
+import { LoginSessions } from './sessions/login-sessions.js'
+import { createSecretStrategies } from './strategies/index.js'
+import { TenantResolver } from './tenants/resolve-tenant.js'
 import { passwordlessStrategy } from './strategies/passwordless.js'
+import { AccessTokenVerifier } from './tokens/access-token-verifier.js'
 import { IdTokenVerifier } from './tokens/id-token-verifier.js'
 import { TokenMinter } from './tokens/minter.js'
 import { JwtSigner } from './tokens/signer.js'
+import { UserInfo } from './users/userinfo.js'
 
 export interface Services {
   config: Config
   store: Store
   hasher: PasswordHasher
+  /** The tenant and issuer of a request's Host. */
+  tenants: TenantResolver
   grants: Grants
   clientAuthenticator: ClientAuthenticator
-  passwordless: Passwordless & { verification: PasswordlessVerification }
+  passwordless: Passwordless
+  /** Login sessions: ending them (a revoke, a password reset) and whether one is live. */
+  sessions: LoginSessions
+  /** Verifies access tokens this deployment issued (/userinfo). */
+  accessTokens: AccessTokenVerifier
+  userInfo: UserInfo
   /** The decision point before any secret is verified (brute force, IP throttling, breached passwords). */
   attackProtection: AttackProtection
+  /** Second factors: policy, the MFA API's work, and the MFA grants' checks. */
+  multiFactor: MultiFactor
   /** Where rate-limit counters of `name` live (Redis, the shared store, or memory). */
   counters: (name: string) => CounterBackend
 }
@@ -45,27 +60,38 @@ export interface ServiceOptions {
 }
 
 export function createServices (config: Config, store: Store, hasher: PasswordHasher, options: ServiceOptions = {}): Services {
-  const minter = new TokenMinter(store, store, new JwtSigner(), config.tokens, store)
+  const sessions = new LoginSessions(store, config.tokens.refreshTokenLifetime)
+  const minter = new TokenMinter(store, store, new JwtSigner(), config.tokens, store, sessions)
   const passwordless = createPasswordless(config.passwordless, store)
-  const strategies = createPasswordStrategies({
+  const strategies = createSecretStrategies({
     hasher, users: store, customDatabaseTimeoutMs: config.customDatabaseTimeoutMs, passwordless: passwordlessStrategy(passwordless.login),
   })
   const attackProtection = new AttackProtection({
     defaults: config.attackProtection, state: options.attackState ?? store, audit: store, breached: options.breachedPasswords, now: options.now,
   })
   const loginDeps = { users: store, strategies, protection: attackProtection }
+  const { key, previousKeys } = config.encryption
+  const multiFactor = new MultiFactor({
+    store,
+    state: options.attackState ?? store,
+    audit: store,
+    box: key ? new SecretBox(parseEncryptionKey(key)!, previousKeys.map((k) => parseEncryptionKey(k)!)) : undefined,
+    delivery: createDeliveryProviders({ outbox: store, defaultTimeoutMs: config.passwordless.deliveryTimeoutMs }),
+    now: options.now,
+  })
   const idTokens = new IdTokenVerifier(store, config.jwt)
   const assertions = new AssertionVerifier(new ClientKeys(config.jwt), new ReplayGuard(store), config.jwt)
   const grants = createGrants({
-    connections: store, clients: store, minter, idTokens, assertions, ...loginDeps,
+    connections: store, minter, idTokens, assertions, sessions, multiFactor, ...loginDeps,
     refreshTokens: store, apis: store, refreshTokenIdleLifetime: config.tokens.refreshTokenIdleLifetime,
   })
-  const verification = new PasswordlessVerification({ connections: store, minter, ...loginDeps })
   const clientAuthenticator = new ClientAuthenticator(store)
   clientAuthenticator.register('private_key_jwt', privateKeyJwt(assertions))
-  const sharedStore = store.shared ? store : undefined
-  const counters = (name: string) => counterBackend({ redis: options.redis, keyPrefix: config.redisKeyPrefix, sharedStore }, name)
-  return { config, store, hasher, grants, clientAuthenticator, passwordless: { ...passwordless, verification }, attackProtection, counters }
+  const accessTokens = new AccessTokenVerifier(store, config.jwt)
+  const userInfo = new UserInfo(store)
+  const tenants = new TenantResolver(store, { scheme: config.issuerScheme ?? (config.tls ? 'https' : 'http'), cacheSize: config.tenantCacheSize })
+  const counters = (name: string) => counterBackend({ redis: options.redis, keyPrefix: config.redisKeyPrefix, store }, name)
+  return { config, store, hasher, tenants, grants, clientAuthenticator, passwordless, sessions, accessTokens, userInfo, attackProtection, multiFactor, counters }
 }
 
 declare module 'fastify' {

@@ -1,6 +1,6 @@
 // Turns a schema validation failure (Ajv's error objects, as Fastify and TypeBox report them) into
 // the catalog entry a client is documented to see: a missing field gives "missing X parameter",
-// a field of the wrong type "X parameter must be a string".
+// a field of the wrong type "X parameter must be a string", one too long "X parameter is too long".
 import { OAuthError, oauthError } from './errors.js'
 
 export interface SchemaError {
@@ -18,5 +18,7 @@ export function toOAuthError (errors: readonly SchemaError[]): OAuthError {
   if (first.keyword === 'type' && first.params.type === 'object' && first.instancePath === `/${field}`) {
     return oauthError('parameter_not_object', { name: field })
   }
+  if (first.keyword === 'maxLength') return oauthError('parameter_too_long', { name: field })
+  if ((first.keyword === 'type' && first.params.type === 'array') || first.keyword === 'maxItems') return oauthError('parameter_not_array', { name: field })
   return oauthError('parameter_not_string', { name: field })
 }

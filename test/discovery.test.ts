@@ -1,5 +1,5 @@
-// Discovery lists what exists; the issuer is the tenant's public URL, or comes from
-// X-Forwarded-Proto/Host when (and only when) trustProxy is on; Tollgate can serve HTTPS itself.
+// Discovery lists what exists; the issuer is the tenant's public URL, or its listed host with the
+// configured scheme (never a request header's); Tollgate can serve HTTPS itself.
 import { readFileSync } from 'node:fs'
 import https from 'node:https'
 import type { AddressInfo } from 'node:net'
@@ -16,6 +16,8 @@ t.test('discovery lists every endpoint, grant type, authentication method and al
   const app = await buildTestApp(t, { document: sessionsFixture() })
   const res = await discover(app)
   t.equal(res.statusCode, 200)
+  t.equal(res.headers['cache-control'], 'public, max-age=300', 'clients may cache it for a while')
+  t.equal(res.headers['x-content-type-options'], 'nosniff')
   const doc = res.json()
   t.same(doc, {
     issuer: 'http://acme.test/',
@@ -25,7 +27,8 @@ t.test('discovery lists every endpoint, grant type, authentication method and al
     jwks_uri: 'http://acme.test/.well-known/jwks.json',
     grant_types_supported: [
       'password', PASSWORD_REALM, 'http://auth0.com/oauth/grant-type/passwordless/otp', 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-      'refresh_token', 'client_credentials',
+      'refresh_token', 'client_credentials', 'http://auth0.com/oauth/grant-type/mfa-otp', 'http://auth0.com/oauth/grant-type/mfa-oob',
+      'http://auth0.com/oauth/grant-type/mfa-recovery-code',
     ],
     token_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic', 'private_key_jwt'],
     token_endpoint_auth_signing_alg_values_supported: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'],
@@ -34,7 +37,7 @@ t.test('discovery lists every endpoint, grant type, authentication method and al
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['RS256'],
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'name', 'nickname', 'picture', 'updated_at', 'email', 'email_verified'],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'name', 'nickname', 'picture', 'updated_at', 'email', 'email_verified', 'sid'],
   })
 
   // Whatever it lists must exist: every endpoint answers, every grant type is served.
@@ -50,7 +53,7 @@ t.test('discovery lists every endpoint, grant type, authentication method and al
   t.equal(unlisted.json().error, 'unsupported_grant_type', 'and a grant it does not list is not')
 })
 
-t.test("the issuer: the tenant's public_url, else the request's protocol and host", async (t) => {
+t.test("the issuer: the tenant's public_url, else its listed host with the configured scheme", async (t) => {
   const doc = sessionsFixture()
   doc.tenants[1].public_url = 'https://login.other.test/'
   const app = await buildTestApp(t, { document: doc })
@@ -63,9 +66,10 @@ t.test("the issuer: the tenant's public_url, else the request's protocol and hos
   t.equal(ignored.json().issuer, 'http://acme.test/', 'without trustProxy, X-Forwarded-* are ignored')
 })
 
-t.test('behind a proxy (trustProxy on): X-Forwarded-Proto and X-Forwarded-Host make the issuer', async (t) => {
-  const app = await buildTestApp(t, { document: sessionsFixture(), config: { trustProxy: true } })
-  const res = await discover(app, { host: '10.0.0.5:3000', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'acme.test' })
+t.test('behind a proxy (trustProxy its address): X-Forwarded-Host picks a listed host; the scheme is configured', async (t) => {
+  // app.inject's requests come from 127.0.0.1: the proxy's address here.
+  const app = await buildTestApp(t, { document: sessionsFixture(), config: { trustProxy: '127.0.0.1', issuerScheme: 'https' } })
+  const res = await discover(app, { host: '10.0.0.5:3000', 'x-forwarded-proto': 'http', 'x-forwarded-host': 'acme.test' })
   t.equal(res.json().issuer, 'https://acme.test/')
   t.equal(res.json().token_endpoint, 'https://acme.test/oauth/token')
   const login = await app.inject({
@@ -79,7 +83,9 @@ t.test('behind a proxy (trustProxy on): X-Forwarded-Proto and X-Forwarded-Host m
 
 t.test('Tollgate serves HTTPS itself with the configured certificate and key', async (t) => {
   const tls = makeCertificate(t)
-  const app = await buildTestApp(t, { document: sessionsFixture(), config: { tls } })
+  const document = sessionsFixture()
+  document.tenants[0].hosts.push('localhost')
+  const app = await buildTestApp(t, { document, config: { tls } })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as AddressInfo
   const ca = readFileSync(tls.certFile)

@@ -1,15 +1,20 @@
 // A client whose keys live at its jwks_uri: a real HTTP server serves them; Tollgate fetches them
-// with a bounded timeout and size, caches them, keeps the last good set when the server fails, and
-// refuses (never a 500) when it has none.
+// with a bounded timeout and size, caches them, keeps the last good set when the server fails,
+// remembers failures, and refuses (never a 500) when it has none. The test server is plain HTTP on
+// loopback, which the settings must allow; without them it is never contacted.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t, { type Test } from 'tap'
 import { defaults } from '../src/config.js'
 import { buildTestApp } from './helpers/app.js'
 import { PASSWORD } from './helpers/fixture.js'
-import { assertion, CLIENT_ASSERTION_TYPE, invalidAssertion, invalidClient, JWT_BEARER, jwtBearerFixture, keys } from './helpers/jwt-bearer.js'
+import { assertion, assertionRefused, CLIENT_ASSERTION_TYPE, clientAssertionRejected, JWT_BEARER, jwtBearerFixture, keys } from './helpers/jwt-bearer.js'
 
 type Behaviour = 'keys' | 'error' | 'silent' | 'not-json' | 'huge'
+
+/** What a client is told when its jwks_uri could not give keys. */
+const unfetched = (why: string) => `the client's jwks_uri could not be fetched: ${why}`
+const FAILURES = { error: 'status 500', 'not-json': 'not JSON', huge: 'too large', silent: 'timed out' }
 
 async function startJwksServer (t: Test) {
   const state = { behaviour: 'keys' as Behaviour, hits: 0 }
@@ -28,13 +33,16 @@ async function startJwksServer (t: Test) {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`, state }
 }
 
+/** The test's jwks server is http:// on 127.0.0.1: allowed only by these development settings. */
+const DEVELOPMENT = { jwksAllowHttp: true, jwksAllowPrivateAddresses: true }
+
 const remoteKey = { ...keys.robotEc, kid: 'remote-ec' }
 
 async function appWith (t: Test, url: string, jwt: Partial<typeof defaults.jwt> = {}) {
   const document = jwtBearerFixture({ jwksUri: url })
   document.tenants[0].connections.find((c) => c.name === 'db')!.enabled_clients.push('remote')
   document.tenants[0].clients.find((c) => c.client_id === 'remote')!.grant_types.push('password')
-  const app = await buildTestApp(t, { document, config: { jwt: { ...defaults.jwt, ...jwt } } })
+  const app = await buildTestApp(t, { document, config: { jwt: { ...defaults.jwt, ...DEVELOPMENT, ...jwt } } })
   return {
     grant: async () => app.inject({
       method: 'POST', url: '/oauth/token', headers: { host: 'acme.test' },
@@ -79,10 +87,39 @@ t.test('a jwks_uri that fails before any success: refused, never a 500', async (
       const { grant, login } = await appWith(t, jwks.url, { jwksTimeoutMs: 300 })
       const granted = await grant()
       t.equal(granted.statusCode, 400)
-      t.same(granted.json(), invalidAssertion)
+      t.same(granted.json(), assertionRefused(unfetched(FAILURES[behaviour])))
       const loggedIn = await login()
       t.equal(loggedIn.statusCode, 401)
-      t.same(loggedIn.json(), invalidClient)
+      t.same(loggedIn.json(), clientAssertionRejected(unfetched(FAILURES[behaviour])))
     })
   }
+})
+
+t.test('a failed fetch is remembered: bad assertions do not make Tollgate fetch again and again', async (t) => {
+  const jwks = await startJwksServer(t)
+  jwks.state.behaviour = 'error'
+  const { grant, login } = await appWith(t, jwks.url, { jwksFailureCacheSeconds: 60 })
+  for (let i = 0; i < 3; i++) t.same((await grant()).json(), assertionRefused(unfetched('status 500')))
+  t.same((await login()).json(), clientAssertionRejected(unfetched('status 500')))
+  t.equal(jwks.state.hits, 1, 'fetched once')
+})
+
+t.test('an http:// jwks_uri is refused unless allowed for development, and never fetched', async (t) => {
+  const jwks = await startJwksServer(t)
+  const { grant, login } = await appWith(t, jwks.url, { jwksAllowHttp: false })
+  t.same((await grant()).json(), assertionRefused('the client\'s jwks_uri is not https'))
+  t.same((await login()).json(), clientAssertionRejected('the client\'s jwks_uri is not https'))
+  t.equal(jwks.state.hits, 0)
+})
+
+t.test('a jwks_uri on a loopback, private or link-local address is refused unless allowed, and never fetched', async (t) => {
+  const jwks = await startJwksServer(t)
+  const port = new URL(jwks.url).port
+  for (const url of [jwks.url, `http://localhost:${port}/jwks.json`, `http://[::ffff:127.0.0.1]:${port}/jwks.json`, 'http://169.254.169.254/latest/meta-data', 'http://10.0.0.1/jwks.json']) {
+    const { grant } = await appWith(t, url, { jwksAllowPrivateAddresses: false, jwksTimeoutMs: 300 })
+    const res = await grant()
+    t.equal(res.statusCode, 400, url)
+    t.same(res.json(), assertionRefused(unfetched('its address is not public')), url)
+  }
+  t.equal(jwks.state.hits, 0, 'the local server was never reached')
 })

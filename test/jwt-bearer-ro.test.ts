@@ -6,6 +6,7 @@ import path from 'node:path'
 import t from 'tap'
 import { SQLITE_FILE } from '../src/store/sqlite.js'
 import { buildTestApp, passwordBody } from './helpers/app.js'
+import { BACKEND_SECRET } from './helpers/fixture.js'
 import {
   hmacWithPublicKey, idToken, invalidIdToken, ISSUER, JWT_BEARER, jwtBearerFixture, keys, malformed, now, signJwt,
   unsigned, userRefused, verifyServed,
@@ -19,6 +20,12 @@ t.test('id_token exchange', async (t) => {
   const app = await buildTestApp(t, { document: jwtBearerFixture(), config: { dataDir } })
   const ro = (payload: Record<string, unknown> | string, headers: Record<string, string> = {}) =>
     app.inject({ method: 'POST', url: '/oauth/ro', headers: { host: 'acme.test', ...headers }, payload })
+
+  // id_tokens signed here continue a real login's session (its sid): the exchange needs one that is live.
+  const firstLogin = await ro(passwordBody({ scope: 'openid' }))
+  const { sid } = JSON.parse(Buffer.from(firstLogin.json().id_token.split('.')[1], 'base64url').toString())
+  t.type(sid, 'string', 'an id_token names its login session')
+  const live = (claims: Parameters<typeof idToken>[0] = {}, options: Parameters<typeof idToken>[1] = {}) => idToken({ sid, ...claims }, options)
 
   await t.test('an id_token from a password login buys fresh tokens and a device-bound refresh token', async (t) => {
     const login = await ro(passwordBody({ scope: 'openid' }))
@@ -47,30 +54,30 @@ t.test('id_token exchange', async (t) => {
   })
 
   await t.test('a form body without offline_access gets no refresh token', async (t) => {
-    const form = new URLSearchParams({ grant_type: JWT_BEARER, client_id: 'spa', device: 'pixel-7', id_token: await idToken() }).toString()
+    const form = new URLSearchParams({ grant_type: JWT_BEARER, client_id: 'spa', device: 'pixel-7', id_token: await live() }).toString()
     const res = await ro(form, { 'content-type': 'application/x-www-form-urlencoded' })
     t.equal(res.statusCode, 200)
     t.same(Object.keys(res.json()).sort(), ['access_token', 'expires_in', 'id_token', 'token_type'])
   })
 
   await t.test('an id_token expired within the clock tolerance (15 s) is still accepted', async (t) => {
-    const res = await ro(exchangeBody({ id_token: await idToken({ exp: now() - 5 }) }))
+    const res = await ro(exchangeBody({ id_token: await live({ exp: now() - 5 }) }))
     t.equal(res.statusCode, 200)
   })
 
   await t.test('an id_token without kid (as some servers issue them) is checked against the sole key of its alg', async (t) => {
-    const res = await ro(exchangeBody({ id_token: await idToken({}, { header: { kid: undefined } }) }))
+    const res = await ro(exchangeBody({ id_token: await live({}, { header: { kid: undefined } }) }))
     t.equal(res.statusCode, 200)
   })
 
   await t.test('an id_token whose aud lists the client among others is accepted', async (t) => {
-    const res = await ro(exchangeBody({ id_token: await idToken({ aud: ['backend', 'spa'] }) }))
+    const res = await ro(exchangeBody({ id_token: await live({ aud: ['backend', 'spa'] }) }))
     t.equal(res.statusCode, 200)
   })
 
   await t.test('refusals: status and full body', async (t) => {
     const alice = { iss: ISSUER, sub: 'auth0|alice', aud: 'spa', iat: now(), exp: now() + 3600 }
-    const valid = await idToken()
+    const valid = await live()
     const [h, , s] = valid.split('.')
     const tampered = `${h}.${Buffer.from(JSON.stringify({ ...alice, sub: 'auth0|bob' })).toString('base64url')}.${s}`
     const cases: Array<[string, Record<string, unknown>, number, object]> = [
@@ -82,33 +89,37 @@ t.test('id_token exchange', async (t) => {
       ['missing client_id', { client_id: undefined, device: undefined }, 400, { error: 'invalid_request', error_description: 'missing client_id parameter' }],
       ['id_token not a string', { id_token: 42 }, 400, { error: 'invalid_request', error_description: 'id_token parameter must be a string' }],
       ['unknown client', { client_id: 'nobody', id_token: valid }, 403, { error: 'unauthorized_client', error_description: 'invalid client' }],
-      ['client not allowed the grant', { client_id: 'backend', id_token: await idToken({ aud: 'backend' }) }, 403,
+      ['client not allowed the grant', { client_id: 'backend', client_secret: BACKEND_SECRET, id_token: await live({ aud: 'backend' }) }, 403,
         { error: 'unauthorized_client', error_description: `Grant type '${JWT_BEARER}' not allowed for the client.` }],
       // Forgeries and broken tokens.
       ['HS256 with the public key as secret', { id_token: hmacWithPublicKey(keys.acme, alice) }, 400, invalidIdToken],
       ['alg none', { id_token: unsigned(keys.acme, alice) }, 400, invalidIdToken],
       ['alg changed to another asymmetric one', { id_token: await signJwt(keys.robotEc, alice, { kid: keys.acme.kid }) }, 400, invalidIdToken],
-      ['unknown kid', { id_token: await idToken({}, { header: { kid: 'nope' } }) }, 400, invalidIdToken],
-      ['signed with another tenant\'s key', { id_token: await idToken({}, { key: keys.other }) }, 400, invalidIdToken],
+      ['unknown kid', { id_token: await live({}, { header: { kid: 'nope' } }) }, 400, invalidIdToken],
+      ['signed with another tenant\'s key', { id_token: await live({}, { key: keys.other }) }, 400, invalidIdToken],
       ['issued by another tenant', { id_token: await signJwt(keys.other, { ...alice, iss: 'http://other.test/', aud: 'other-app' }) }, 400, invalidIdToken],
-      ['a key with a registered kid that is not the tenant\'s', { id_token: await idToken({}, { key: keys.stranger, header: { kid: keys.acme.kid } }) }, 400, invalidIdToken],
+      ['a key with a registered kid that is not the tenant\'s', { id_token: await live({}, { key: keys.stranger, header: { kid: keys.acme.kid } }) }, 400, invalidIdToken],
       ['tampered payload', { id_token: tampered }, 400, invalidIdToken],
-      ['expired beyond the tolerance', { id_token: await idToken({ exp: now() - 60 }) }, 400, invalidIdToken],
-      ['not yet valid', { id_token: await idToken({ nbf: now() + 60 }) }, 400, invalidIdToken],
-      ['no exp', { id_token: await idToken({ exp: undefined }) }, 400, invalidIdToken],
-      ['exp not a number', { id_token: await idToken({ exp: 'tomorrow' as any }) }, 400, invalidIdToken],
-      ['issued to another client of the tenant', { id_token: await idToken({ aud: 'strict-spa' }) }, 400, invalidIdToken],
-      ['wrong issuer', { id_token: await idToken({ iss: 'http://evil.test/' }) }, 400, invalidIdToken],
-      ['an access token, not an id_token', { id_token: await idToken({}, { header: { typ: 'at+jwt' } }) }, 400, invalidIdToken],
-      ['oversized (over 8 KiB)', { id_token: await idToken({ padding: 'x'.repeat(9000) }) }, 400, invalidIdToken],
+      ['expired beyond the tolerance', { id_token: await live({ exp: now() - 60 }) }, 400, invalidIdToken],
+      ['not yet valid', { id_token: await live({ nbf: now() + 60 }) }, 400, invalidIdToken],
+      ['no exp', { id_token: await live({ exp: undefined }) }, 400, invalidIdToken],
+      ['exp not a number', { id_token: await live({ exp: 'tomorrow' as any }) }, 400, invalidIdToken],
+      ['issued to another client of the tenant', { id_token: await live({ aud: 'strict-spa' }) }, 400, invalidIdToken],
+      ['wrong issuer', { id_token: await live({ iss: 'http://evil.test/' }) }, 400, invalidIdToken],
+      ['an access token, not an id_token', { id_token: await live({}, { header: { typ: 'at+jwt' } }) }, 400, invalidIdToken],
+      ['oversized (over 8 KiB)', { id_token: await live({ padding: 'x'.repeat(9000) }) }, 400, invalidIdToken],
       ...Object.entries(malformed).map(([name, token]): [string, Record<string, unknown>, number, object] =>
         [`malformed: ${name}`, { id_token: token }, 400, invalidIdToken]),
       ['empty id_token', { id_token: '' }, 400, invalidIdToken],
       // The user.
-      ['user that does not exist', { id_token: await idToken({ sub: 'auth0|ghost' }) }, 400, userRefused],
-      ['blocked user', { id_token: await idToken({ sub: 'auth0|bob' }) }, 400, userRefused],
-      ['user of another tenant', { id_token: await idToken({ sub: 'other|alice' }) }, 400, userRefused],
-      ['login policy of the client still applies', { client_id: 'strict-spa', id_token: await idToken({ sub: 'auth0|carol', aud: 'strict-spa' }) }, 403,
+      ['user that does not exist', { id_token: await live({ sub: 'auth0|ghost' }) }, 400, userRefused],
+      ['blocked user', { id_token: await live({ sub: 'auth0|bob' }) }, 400, userRefused],
+      ['user of another tenant', { id_token: await live({ sub: 'other|alice' }) }, 400, userRefused],
+      ['an id_token that names no session', { id_token: await idToken() }, 400, invalidIdToken],
+      ['an id_token whose session is unknown', { id_token: await idToken({ sid: 'no-such-session' }) }, 400, invalidIdToken],
+      ['a confidential client without its secret', { client_id: 'backend', id_token: await live({ aud: 'backend' }) }, 401,
+        { error: 'invalid_client', error_description: 'Client authentication failed.' }],
+      ['login policy of the client still applies', { client_id: 'strict-spa', id_token: await live({ sub: 'auth0|carol', aud: 'strict-spa' }) }, 403,
         { error: 'access_denied', error_description: 'Please verify your email before logging in.' }],
     ]
     for (const [name, fields, status, body] of cases) {

@@ -8,7 +8,7 @@ import t from 'tap'
 import { openSqliteStore, SQLITE_FILE } from '../src/store/sqlite.js'
 import { buildTestApp } from './helpers/app.js'
 import {
-  assertion, CLIENT_ASSERTION_TYPE, hmacWithPublicKey, invalidAssertion, invalidClient, ISSUER, JWT_BEARER, jwtBearerFixture,
+  assertion, CLIENT_ASSERTION_TYPE, assertionRefused, hmacWithPublicKey, invalidClient, MALFORMED, ISSUER, JWT_BEARER, jwtBearerFixture,
   keys, malformed, now, SENTINEL_SECRET, signJwt, TOKEN_ENDPOINT, unsigned, userRefused, verifyServed,
 } from './helpers/jwt-bearer.js'
 
@@ -106,47 +106,47 @@ t.test('RFC 7523 assertions on /oauth/token', async (t) => {
       ['assertion not a string', { assertion: ['a', 'b'] }, 400, { error: 'invalid_request', error_description: 'assertion parameter must be a string' }],
       ['missing audience', { audience: undefined, assertion: await assertion('robot', keys.robotRsa) }, 400, { error: 'invalid_request', error_description: 'missing audience parameter' }],
       ['blank audience', { audience: ' ', assertion: await assertion('robot', keys.robotRsa) }, 400, { error: 'invalid_request', error_description: 'missing audience parameter' }],
-      ['replayed jti', { assertion: replayed }, 400, invalidAssertion],
+      ['replayed jti', { assertion: replayed }, 400, assertionRefused('the jti was already used')],
       // Algorithms pinned per key.
-      ['HS256 with the client\'s public key as secret', { assertion: hmacWithPublicKey(keys.robotRsa, claims()) }, 400, invalidAssertion],
-      ['alg none', { assertion: unsigned(keys.robotRsa, claims()) }, 400, invalidAssertion],
-      ['the EC key\'s kid on an RS256 token', { assertion: await signJwt(keys.robotRsa, claims(), { kid: keys.robotEc.kid }) }, 400, invalidAssertion],
+      ['HS256 with the client\'s public key as secret', { assertion: hmacWithPublicKey(keys.robotRsa, claims()) }, 400, assertionRefused('the algorithm is not the key\'s')],
+      ['alg none', { assertion: unsigned(keys.robotRsa, claims()) }, 400, assertionRefused('the algorithm is not the key\'s')],
+      ['the EC key\'s kid on an RS256 token', { assertion: await signJwt(keys.robotRsa, claims(), { kid: keys.robotEc.kid }) }, 400, assertionRefused('the algorithm is not the key\'s')],
       // Keys.
-      ['unknown kid', { assertion: await assertion('robot', keys.robotRsa, {}, { kid: 'nope' }) }, 400, invalidAssertion],
-      ['no kid with two keys of the alg', { assertion: await assertion('butler', keys.butlerEd, {}, { kid: undefined }) }, 400, invalidAssertion],
-      ['key of another client of the tenant', { assertion: await assertion('robot', keys.butlerEd) }, 400, invalidAssertion],
-      ['someone else\'s key under a registered kid', { assertion: await assertion('robot', keys.stranger) }, 400, invalidAssertion],
-      ['key of a client of another tenant', { assertion: await assertion('robot', keys.otherRobot, {}, { kid: keys.robotEc.kid }) }, 400, invalidAssertion],
-      ['client of another tenant', { assertion: await assertion('other-robot', keys.otherRobot) }, 400, invalidAssertion],
-      ['tampered payload', { assertion: tampered }, 400, invalidAssertion],
+      ['unknown kid', { assertion: await assertion('robot', keys.robotRsa, {}, { kid: 'nope' }) }, 400, assertionRefused('no key has this kid')],
+      ['no kid with two keys of the alg', { assertion: await assertion('butler', keys.butlerEd, {}, { kid: undefined }) }, 400, assertionRefused('the token has no kid and no sole key of its algorithm')],
+      ['key of another client of the tenant', { assertion: await assertion('robot', keys.butlerEd) }, 400, assertionRefused('no key has this kid')],
+      ['someone else\'s key under a registered kid', { assertion: await assertion('robot', keys.stranger) }, 400, assertionRefused('the signature does not verify')],
+      ['key of a client of another tenant', { assertion: await assertion('robot', keys.otherRobot, {}, { kid: keys.robotEc.kid }) }, 400, assertionRefused('the signature does not verify')],
+      ['client of another tenant', { assertion: await assertion('other-robot', keys.otherRobot) }, 400, assertionRefused('iss is not a client of this tenant')],
+      ['tampered payload', { assertion: tampered }, 400, assertionRefused('the signature does not verify')],
       // Times.
-      ['expired', { assertion: await assertion('robot', keys.robotRsa, { iat: now() - 120, exp: now() - 60 }) }, 400, invalidAssertion],
-      ['not yet valid', { assertion: await assertion('robot', keys.robotRsa, { nbf: now() + 60 }) }, 400, invalidAssertion],
-      ['issued in the future', { assertion: await assertion('robot', keys.robotRsa, { iat: now() + 120, exp: now() + 180 }) }, 400, invalidAssertion],
-      ['lives longer than 5 minutes', { assertion: await assertion('robot', keys.robotRsa, { exp: now() + 600 }) }, 400, invalidAssertion],
-      ['lives longer than 5 minutes, no iat', { assertion: await assertion('robot', keys.robotRsa, { iat: undefined, exp: now() + 600 }) }, 400, invalidAssertion],
-      ['no exp', { assertion: await assertion('robot', keys.robotRsa, { exp: undefined }) }, 400, invalidAssertion],
+      ['expired', { assertion: await assertion('robot', keys.robotRsa, { iat: now() - 120, exp: now() - 60 }) }, 400, assertionRefused('the token has expired')],
+      ['not yet valid', { assertion: await assertion('robot', keys.robotRsa, { nbf: now() + 60 }) }, 400, assertionRefused('the token is not yet valid')],
+      ['issued in the future', { assertion: await assertion('robot', keys.robotRsa, { iat: now() + 120, exp: now() + 180 }) }, 400, assertionRefused('the assertion was issued in the future')],
+      ['lives longer than an hour', { assertion: await assertion('robot', keys.robotRsa, { exp: now() + 7200 }) }, 400, assertionRefused('the assertion lives longer than the 3600 seconds allowed')],
+      ['lives longer than an hour, no iat', { assertion: await assertion('robot', keys.robotRsa, { iat: undefined, exp: now() + 7200 }) }, 400, assertionRefused('the assertion lives longer than the 3600 seconds allowed')],
+      ['no exp', { assertion: await assertion('robot', keys.robotRsa, { exp: undefined }) }, 400, assertionRefused('the exp claim is missing')],
       // Claims.
-      ['no jti', { assertion: await assertion('robot', keys.robotRsa, { jti: undefined }) }, 400, invalidAssertion],
-      ['jti not a string', { assertion: await assertion('robot', keys.robotRsa, { jti: 7 }) }, 400, invalidAssertion],
-      ['aud another server\'s token endpoint', { assertion: await assertion('robot', keys.robotRsa, { aud: 'http://other.test/oauth/token' }) }, 400, invalidAssertion],
-      ['aud missing', { assertion: await assertion('robot', keys.robotRsa, { aud: undefined }) }, 400, invalidAssertion],
-      ['iss not a client', { assertion: await assertion('nobody', keys.robotRsa) }, 400, invalidAssertion],
-      ['iss missing', { assertion: await assertion('robot', keys.robotRsa, { iss: undefined }) }, 400, invalidAssertion],
-      ['iss another client than client_id', { client_id: 'butler', assertion: await assertion('robot', keys.robotRsa) }, 400, invalidAssertion],
-      ['sub a user, for a client not allowed to act for users', { assertion: await assertion('robot', keys.robotRsa, { sub: 'auth0|alice' }) }, 400, invalidAssertion],
-      ['sub missing', { assertion: await assertion('robot', keys.robotRsa, { sub: undefined }) }, 400, invalidAssertion],
+      ['no jti', { assertion: await assertion('robot', keys.robotRsa, { jti: undefined }) }, 400, assertionRefused('the jti claim is missing')],
+      ['jti not a string', { assertion: await assertion('robot', keys.robotRsa, { jti: 7 }) }, 400, assertionRefused('the jti claim is not a short string')],
+      ['aud another server\'s token endpoint', { assertion: await assertion('robot', keys.robotRsa, { aud: 'http://other.test/oauth/token' }) }, 400, assertionRefused('the aud claim must be http://acme.test/oauth/token or http://acme.test/')],
+      ['aud missing', { assertion: await assertion('robot', keys.robotRsa, { aud: undefined }) }, 400, assertionRefused('the aud claim is missing')],
+      ['iss not a client', { assertion: await assertion('nobody', keys.robotRsa) }, 400, assertionRefused('iss is not a client of this tenant')],
+      ['iss missing', { assertion: await assertion('robot', keys.robotRsa, { iss: undefined }) }, 400, assertionRefused('the assertion has no iss')],
+      ['iss another client than client_id', { client_id: 'butler', assertion: await assertion('robot', keys.robotRsa) }, 400, assertionRefused('client_id is not the assertion\'s iss')],
+      ['sub a user, for a client not allowed to act for users', { assertion: await assertion('robot', keys.robotRsa, { sub: 'auth0|alice' }) }, 400, assertionRefused(`sub is not the client, and its grant for ${API} does not act for users`)],
+      ['sub missing', { assertion: await assertion('robot', keys.robotRsa, { sub: undefined }) }, 400, assertionRefused('the sub claim is missing')],
       ['sub a user that does not exist', { assertion: await assertion('butler', keys.butlerEd, { sub: 'auth0|ghost' }) }, 400, userRefused],
       ['sub a blocked user', { assertion: await assertion('butler', keys.butlerEd, { sub: 'auth0|bob' }) }, 400, userRefused],
       ['sub a user of another tenant', { assertion: await assertion('butler', keys.butlerEd, { sub: 'other|alice' }) }, 400, userRefused],
       // Shape.
-      ['oversized (over 8 KiB)', { assertion: await assertion('robot', keys.robotRsa, { padding: 'x'.repeat(9000) }) }, 400, invalidAssertion],
-      ...Object.entries(malformed).map(([name, a]): [string, Record<string, unknown>, number, object] => [`malformed: ${name}`, { assertion: a }, 400, invalidAssertion]),
-      ['empty assertion', { assertion: '' }, 400, invalidAssertion],
+      ['oversized (over 8 KiB)', { assertion: await assertion('robot', keys.robotRsa, { padding: 'x'.repeat(9000) }) }, 400, assertionRefused('the token is longer than 8192 characters')],
+      ...Object.entries(malformed).map(([name, a]): [string, Record<string, unknown>, number, object] => [`malformed: ${name}`, { assertion: a }, 400, assertionRefused(MALFORMED[name as keyof typeof MALFORMED])]),
+      ['empty assertion', { assertion: '' }, 400, assertionRefused('the token is empty')],
       // Clients.
       ['client not allowed the grant', { assertion: await assertion('grounded', { ...keys.robotRsa, kid: 'grounded-rsa' }) }, 403,
         { error: 'unauthorized_client', error_description: `Grant type '${JWT_BEARER}' not allowed for the client.` }],
-      ['authenticated client is not the assertion\'s iss', { assertion: await assertion('robot', keys.robotRsa) }, 400, invalidAssertion,
+      ['authenticated client is not the assertion\'s iss', { assertion: await assertion('robot', keys.robotRsa) }, 400, assertionRefused('no key has this kid'),
         { authorization: basic('sentinel', SENTINEL_SECRET) }],
       ['wrong client secret', { assertion: await assertion('sentinel', { ...keys.robotEc, kid: 'sentinel-ec' }) }, 401, invalidClient,
         { authorization: basic('sentinel', 'wrong-secret') }],
@@ -160,10 +160,12 @@ t.test('RFC 7523 assertions on /oauth/token', async (t) => {
 })
 
 t.test('two concurrent requests with the same assertion: exactly one succeeds', async (t) => {
-  const app = await buildTestApp(t, { document: jwtBearerFixture() })
+  const document = jwtBearerFixture()
+  document.tenants[0].hosts.push('127.0.0.1')
+  const app = await buildTestApp(t, { document })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as { port: number }
-  // acme is the default tenant, so it serves this host; its issuer is then this URL.
+  // acme lists this host, and the request arrives on this port: its issuer is then this URL.
   const endpoint = `http://127.0.0.1:${port}/oauth/token`
   const send = (a: string) => fetch(endpoint, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(grantBody({ assertion: a })),
@@ -174,7 +176,7 @@ t.test('two concurrent requests with the same assertion: exactly one succeeds', 
     const statuses = answers.map((r) => r.status).sort()
     t.same(statuses, [200, 400, 400], `round ${round}: one success`)
     const refused = await Promise.all(answers.filter((r) => r.status === 400).map((r) => r.json()))
-    t.same(refused, [invalidAssertion, invalidAssertion])
+    t.same(refused, [assertionRefused('the jti was already used'), assertionRefused('the jti was already used')])
   }
 })
 
@@ -208,4 +210,33 @@ t.test('assertions, client assertions and issued tokens never reach the log, eve
   for (const secret of [grantAssertion, clientAssertion, ok.json().access_token]) {
     for (const segment of secret.split('.').slice(1)) t.notOk(log.includes(segment), 'no part of a token is logged')
   }
+})
+
+t.test('an assertion buys only what the client grant allows: the API, its scopes, acting for users per API', async (t) => {
+  const REPORTS = 'https://reports.acme.test/'
+  const document = jwtBearerFixture()
+  const acme = document.tenants[0]
+  acme.apis!.push({ identifier: REPORTS, name: 'Reports', scopes: ['read:reports', 'delete:reports'] })
+  acme.client_grants!.push({ client_id: 'butler', audience: REPORTS, scope: ['read:reports'] })
+  const app = await buildTestApp(t, { document })
+  const token = async (fields: Record<string, unknown>) =>
+    app.inject({ method: 'POST', url: '/oauth/token', headers: { host: 'acme.test' }, payload: grantBody(fields) })
+
+  const noGrant = await token({ audience: REPORTS, assertion: await assertion('robot', keys.robotRsa), scope: 'read:reports' })
+  t.equal(noGrant.statusCode, 403, 'a client without a client grant for the API')
+  t.same(noGrant.json(), { error: 'access_denied', error_description: `Client is not authorized to access "${REPORTS}". You need to create a "client-grant" associated to this API.` })
+
+  const beyond = await token({ assertion: await assertion('robot', keys.robotRsa), scope: 'read:things read:mail' })
+  t.equal(beyond.statusCode, 403, 'a scope the API defines but the grant does not give')
+  t.same(beyond.json(), { error: 'access_denied', error_description: 'Client has not been granted scopes: read:mail' })
+
+  const notForUsersHere = await token({ audience: REPORTS, assertion: await assertion('butler', keys.butlerEd, { sub: 'auth0|alice' }), scope: 'read:reports' })
+  t.equal(notForUsersHere.statusCode, 400, 'acting for users is allowed by the grant of one API, not of another')
+  t.same(notForUsersHere.json(), assertionRefused(`sub is not the client, and its grant for ${REPORTS} does not act for users`))
+  const asItself = await token({ audience: REPORTS, assertion: await assertion('butler', keys.butlerEd), scope: 'read:reports' })
+  t.equal(asItself.statusCode, 200, 'as itself, within its grant')
+
+  const robotAsUser = await token({ assertion: await assertion('robot', keys.robotRsa, { sub: 'auth0|alice' }), scope: 'read:things' })
+  t.equal(robotAsUser.statusCode, 400, 'a client whose grant does not act for users cannot name a user')
+  t.same(robotAsUser.json(), assertionRefused(`sub is not the client, and its grant for ${API} does not act for users`))
 })

@@ -9,6 +9,7 @@ import t from 'tap'
 import { CommandError, keysCommand } from '../src/cli-keys.js'
 import { loadConfig } from '../src/config.js'
 import { openSqliteStore, SQLITE_FILE } from '../src/store/sqlite.js'
+import { generateSigningKey } from '../src/tokens/keys.js'
 import { buildTestApp, passwordBody, TEST_ARGON2 } from './helpers/app.js'
 import { invalidIdToken, JWT_BEARER, jwtBearerFixture, keys, verifyServed } from './helpers/jwt-bearer.js'
 
@@ -140,4 +141,20 @@ t.test('keys command: bad arguments are refused with a usage error', async (t) =
   const unknownOption = await run('list', '--colour').catch((err: unknown) => err)
   t.type(unknownOption, CommandError)
   t.match((unknownOption as Error).message, /Unknown option '--colour'/)
+})
+
+t.test('keys made in the same second are published newest first, whatever their kids', async (t) => {
+  const dataDir = t.testdir()
+  const app = await buildTestApp(t, { config: { dataDir } })
+  const store = await openSqliteStore(dataDir)
+  t.teardown(() => store.close())
+  const tenant = (await store.tenantByHost('acme.test'))!
+  const sameSecond = Math.floor(Date.now() / 1000)
+  // Made in this order, in one second, the older with the smaller kid: ordering by kid would put it first.
+  const [older, newer] = [generateSigningKey(tenant.id, 'ES256'), generateSigningKey(tenant.id, 'ES256')].sort((a, b) => a.kid.localeCompare(b.kid))
+  for (const key of [older, newer]) {
+    await store.insertSigningKey({ ...key, status: 'previous', createdAt: sameSecond, retireAfter: sameSecond + 3600 })
+  }
+  const published = (await app.inject({ method: 'GET', url: '/.well-known/jwks.json', headers: { host: 'acme.test' } })).json().keys
+  t.same(published.map((k: { kid: string }) => k.kid).slice(1), [newer.kid, older.kid], 'after the current key')
 })

@@ -1,5 +1,5 @@
 // Timing must not tell which accounts exist: an unknown user costs exactly the one argon2id verify
-// a known user costs, and a refusal decided before verification costs none.
+// a known user costs (a blocked one too), and a refusal decided before verification costs none.
 import t from 'tap'
 import { buildTestApp, countingHasher, passwordBody } from './helpers/app.js'
 
@@ -15,7 +15,8 @@ t.test('argon2 verifies per login attempt', async (t) => {
   t.equal(await verifiesFor({}, 200), 1, 'right password: one verify')
   t.equal(await verifiesFor({ password: 'wrong' }, 401), 1, 'wrong password: one verify')
   t.equal(await verifiesFor({ username: 'nobody@acme.test' }, 401), 1, 'unknown user: the same one verify')
-  t.equal(await verifiesFor({ username: 'bob@acme.test' }, 401), 0, 'blocked user: refused before any verify')
+  t.equal(await verifiesFor({ username: 'bob@acme.test' }, 401), 1, 'blocked user: the same one verify (told of the block only after the right password)')
+  t.equal(await verifiesFor({ client_id: 'backend' }, 401), 0, 'confidential client without its secret: no verify')
   t.equal(await verifiesFor({ client_id: 'nobody' }, 403), 0, 'unknown client: no verify')
   t.equal(await verifiesFor({ password: undefined }, 400), 0, 'malformed request: no verify')
 })

@@ -1,13 +1,13 @@
 // private_key_jwt client authentication on /oauth/token (RFC 7523 section 2.2): a password login by
 // a client that proves itself with an assertion signed by its registered key. Every failure is
-// 401 invalid_client.
+// 401 invalid_client; a refused assertion's description says what was wrong with it.
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import { defaults } from '../src/config.js'
 import { buildTestApp } from './helpers/app.js'
 import { PASSWORD } from './helpers/fixture.js'
 import {
-  assertion, CLIENT_ASSERTION_TYPE, hmacWithPublicKey, invalidClient, ISSUER, jwtBearerFixture, keys, malformed, now,
+  assertion, CLIENT_ASSERTION_TYPE, clientAssertionRejected, hmacWithPublicKey, invalidClient, ISSUER, jwtBearerFixture, keys, malformed, MALFORMED, now,
   SENTINEL_SECRET, TOKEN_ENDPOINT, unsigned, verifyServed,
 } from './helpers/jwt-bearer.js'
 
@@ -45,32 +45,32 @@ t.test('private_key_jwt', async (t) => {
     const claims = () => ({ iss: 'robot', sub: 'robot', aud: TOKEN_ENDPOINT, iat: now(), exp: now() + 60, jti: randomUUID() })
     const used = await assertion('robot', keys.robotRsa)
     t.equal((await token(login({ client_assertion: used }))).statusCode, 200, 'first use')
-    const cases: Array<[string, Record<string, unknown>]> = [
-      ['replayed assertion', { client_assertion: used }],
-      ['wrong client_assertion_type', { client_assertion_type: 'urn:example:other', client_assertion: await assertion('robot', keys.robotRsa) }],
-      ['no client_assertion_type', { client_assertion_type: undefined, client_assertion: await assertion('robot', keys.robotRsa) }],
-      ['no client_assertion', {}],
-      ['sub is not the client', { client_assertion: await assertion('robot', keys.robotRsa, { sub: 'auth0|alice' }) }],
-      ['iss is not the client', { client_assertion: await assertion('butler', keys.robotRsa, { sub: 'robot' }) }],
-      ['client_id of another client', { client_id: 'butler', client_assertion: await assertion('robot', keys.robotRsa) }],
-      ['aud another endpoint', { client_assertion: await assertion('robot', keys.robotRsa, { aud: `${ISSUER}oauth/ro` }) }],
-      ['HS256 with the client\'s public key as secret', { client_assertion: hmacWithPublicKey(keys.robotRsa, claims()) }],
-      ['alg none', { client_assertion: unsigned(keys.robotRsa, claims()) }],
-      ['unknown kid', { client_assertion: await assertion('robot', keys.robotRsa, {}, { kid: 'nope' }) }],
-      ['someone else\'s key under a registered kid', { client_assertion: await assertion('robot', keys.stranger) }],
-      ['expired', { client_assertion: await assertion('robot', keys.robotRsa, { iat: now() - 120, exp: now() - 60 }) }],
-      ['not yet valid', { client_assertion: await assertion('robot', keys.robotRsa, { nbf: now() + 60 }) }],
-      ['lives longer than 5 minutes', { client_assertion: await assertion('robot', keys.robotRsa, { exp: now() + 3600 }) }],
-      ['no jti', { client_assertion: await assertion('robot', keys.robotRsa, { jti: undefined }) }],
-      ['oversized', { client_assertion: await assertion('robot', keys.robotRsa, { padding: 'x'.repeat(9000) }) }],
-      ...Object.entries(malformed).map(([name, a]): [string, Record<string, unknown>] => [`malformed: ${name}`, { client_assertion: a }]),
+    const cases: Array<[string, Record<string, unknown>, object?]> = [
+      ['replayed assertion', { client_assertion: used }, clientAssertionRejected('the jti was already used')],
+      ['wrong client_assertion_type', { client_assertion_type: 'urn:example:other', client_assertion: await assertion('robot', keys.robotRsa) }, clientAssertionRejected('client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer')],
+      ['no client_assertion_type', { client_assertion_type: undefined, client_assertion: await assertion('robot', keys.robotRsa) }, clientAssertionRejected('client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer')],
+      ['no client_assertion', {}, clientAssertionRejected('the token is empty')],
+      ['sub is not the client', { client_assertion: await assertion('robot', keys.robotRsa, { sub: 'auth0|alice' }) }, clientAssertionRejected('the sub claim has a value not accepted here')],
+      ['iss is not the client', { client_assertion: await assertion('butler', keys.robotRsa, { sub: 'robot' }) }, clientAssertionRejected('the iss claim has a value not accepted here')],
+      ['client_id of another client', { client_id: 'butler', client_assertion: await assertion('robot', keys.robotRsa) }, clientAssertionRejected('no key has this kid')],
+      ['aud another endpoint', { client_assertion: await assertion('robot', keys.robotRsa, { aud: `${ISSUER}oauth/ro` }) }, clientAssertionRejected('the aud claim must be http://acme.test/oauth/token or http://acme.test/')],
+      ['HS256 with the client\'s public key as secret', { client_assertion: hmacWithPublicKey(keys.robotRsa, claims()) }, clientAssertionRejected('the algorithm is not the key\'s')],
+      ['alg none', { client_assertion: unsigned(keys.robotRsa, claims()) }, clientAssertionRejected('the algorithm is not the key\'s')],
+      ['unknown kid', { client_assertion: await assertion('robot', keys.robotRsa, {}, { kid: 'nope' }) }, clientAssertionRejected('no key has this kid')],
+      ['someone else\'s key under a registered kid', { client_assertion: await assertion('robot', keys.stranger) }, clientAssertionRejected('the signature does not verify')],
+      ['expired', { client_assertion: await assertion('robot', keys.robotRsa, { iat: now() - 120, exp: now() - 60 }) }, clientAssertionRejected('the token has expired')],
+      ['not yet valid', { client_assertion: await assertion('robot', keys.robotRsa, { nbf: now() + 60 }) }, clientAssertionRejected('the token is not yet valid')],
+      ['lives longer than an hour', { client_assertion: await assertion('robot', keys.robotRsa, { exp: now() + 7200 }) }, clientAssertionRejected('the assertion lives longer than the 3600 seconds allowed')],
+      ['no jti', { client_assertion: await assertion('robot', keys.robotRsa, { jti: undefined }) }, clientAssertionRejected('the jti claim is missing')],
+      ['oversized', { client_assertion: await assertion('robot', keys.robotRsa, { padding: 'x'.repeat(9000) }) }, clientAssertionRejected('the token is longer than 8192 characters')],
+      ...Object.entries(malformed).map(([name, a]): [string, Record<string, unknown>, object] => [`malformed: ${name}`, { client_assertion: a }, clientAssertionRejected(MALFORMED[name as keyof typeof MALFORMED])]),
       ['client registered for secrets only', { client_id: 'sentinel', client_assertion: await assertion('sentinel', { ...keys.robotEc, kid: 'sentinel-ec' }) }],
       ['client with no keys', { client_id: 'backend', client_assertion: await assertion('backend', keys.robotRsa) }],
     ]
-    for (const [name, fields] of cases) {
+    for (const [name, fields, body = invalidClient] of cases) {
       const res = await token(login(fields))
       t.equal(res.statusCode, 401, `${name}: status`)
-      t.same(res.json(), invalidClient, `${name}: body`)
+      t.same(res.json(), body, `${name}: body`)
     }
   })
 

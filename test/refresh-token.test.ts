@@ -69,8 +69,8 @@ async function setup (t: Test, overrides: Partial<Config> = {}, wrapStore?: (sto
     return res.json()
   }
   const refresh = (refreshToken: string, fields: Record<string, string> = {}) =>
-    token({ grant_type: 'refresh_token', client_id: 'mobile', refresh_token: refreshToken, ...fields })
-  return { app, dataDir, lines, login, refresh }
+    token({ grant_type: 'refresh_token', client_id: 'mobile', refresh_token: refreshToken, device: 'Alice phone', ...fields })
+  return { app, dataDir, lines, login, refresh, token }
 }
 
 t.test('every use rotates the refresh token; reusing a consumed one revokes its whole family', async (t) => {
@@ -103,7 +103,7 @@ t.test('every use rotates the refresh token; reusing a consumed one revokes its 
   t.same(descendant.json(), INVALID_GRANT)
 
   const otherLogin = await login({ device: 'Alice tablet' })
-  t.equal((await refresh(otherLogin.refresh_token)).statusCode, 200, 'another login (another family) is untouched')
+  t.equal((await refresh(otherLogin.refresh_token, { device: 'Alice tablet' })).statusCode, 200, 'another login (another family) is untouched')
 })
 
 t.test('two parallel uses of one refresh token: exactly one wins, and the family survives', async (t) => {
@@ -127,14 +127,18 @@ t.test('two parallel uses of one refresh token: exactly one wins, and the family
 })
 
 t.test('a refresh token is bound to its client and its device', async (t) => {
-  const { login, refresh } = await setup(t)
+  const { login, refresh, token } = await setup(t)
   const { refresh_token: rt } = await login({ device: 'phone-1' })
-  const otherClient = await refresh(rt, { client_id: 'spa' })
+  const otherClient = await refresh(rt, { client_id: 'spa', device: 'phone-1' })
   t.equal(otherClient.statusCode, 403)
   t.same(otherClient.json(), INVALID_GRANT)
   const otherDevice = await refresh(rt, { device: 'phone-2' })
   t.equal(otherDevice.statusCode, 403)
   t.same(otherDevice.json(), INVALID_GRANT)
+  // A token bound to a device is no bearer token: leaving the device out does not get around the binding.
+  const noDevice = await token({ grant_type: 'refresh_token', client_id: 'mobile', refresh_token: rt })
+  t.equal(noDevice.statusCode, 403, 'no device at all is refused too')
+  t.same(noDevice.json(), INVALID_GRANT)
   t.equal((await refresh(rt, { device: 'phone-1' })).statusCode, 200, 'refused attempts consume nothing; the right client and device rotate it')
 })
 
@@ -203,7 +207,7 @@ t.test('scope and audience: a narrower scope on refresh, the API kept, offline a
 t.test('JSON bodies work as form bodies do', async (t) => {
   const { app, login } = await setup(t)
   const { refresh_token: rt } = await login()
-  const res = await poster(app, '/oauth/token')({ grant_type: 'refresh_token', client_id: 'mobile', refresh_token: rt }, { json: true })
+  const res = await poster(app, '/oauth/token')({ grant_type: 'refresh_token', client_id: 'mobile', refresh_token: rt, device: 'Alice phone' }, { json: true })
   t.equal(res.statusCode, 200)
   t.type(res.json().refresh_token, 'string')
 })

@@ -25,6 +25,8 @@ t.test('provisioning APIs and client grants', async (t) => {
   await refused((d) => { d.tenants[0].client_grants![0].audience = 'https://nowhere.test/' }, '/tenants/0/client_grants/0/audience: no API https://nowhere.test/ in this tenant')
   await refused((d) => { d.tenants[0].client_grants![0].scope.push('delete:orders') }, `/tenants/0/client_grants/0/scope: the API ${ORDERS_API} does not define delete:orders`)
   await refused((d) => { d.tenants[0].clients[0].grant_types.push('client_credentials') }, '/tenants/0/clients/0/grant_types: client_credentials needs a client that authenticates (a secret or private_key_jwt)')
+  await refused((d) => { d.tenants[0].clients[0].token_endpoint_ip_header_trusted = true },
+    '/tenants/0/clients/0/token_endpoint_ip_header_trusted: only a client that authenticates (a secret or private_key_jwt) may be trusted to forward IPs')
   t.equal(await store.tenantByName('acme'), undefined, 'a refused file wrote nothing')
 
   const first = await applyDocument(store, hasher, sessionsFixture())
@@ -33,7 +35,7 @@ t.test('provisioning APIs and client grants', async (t) => {
   t.same({ created: again.created, updated: again.updated }, { created: 0, updated: 0 }, 'applying the same file again changes nothing')
   const tenant = (await store.tenantByName('acme'))!
   t.match(await store.resourceServerByIdentifier(tenant.id, ORDERS_API), { identifier: ORDERS_API, scopes: ['read:orders', 'write:orders'], tokenLifetime: 3600, allowOfflineAccess: true })
-  t.same(await store.clientGrant(tenant.id, 'machine', ORDERS_API), { tenantId: tenant.id, clientId: 'machine', audience: ORDERS_API, scopes: ['read:orders'] })
+  t.same(await store.clientGrant(tenant.id, 'machine', ORDERS_API), { tenantId: tenant.id, clientId: 'machine', audience: ORDERS_API, scopes: ['read:orders'], actForUsers: false })
 })
 
 t.test('settings: refresh token lifetimes and HTTPS files', async (t) => {

@@ -18,7 +18,9 @@ t.test('the Host header picks the tenant; nothing crosses tenants', async (t) =>
   t.not(acmeKeys.keys[0].kid, otherKeys.keys[0].kid, 'each tenant has its own key')
   t.same(Object.keys(acmeKeys.keys[0]).sort(), ['alg', 'e', 'kid', 'kty', 'n', 'use'], 'only public members are served')
   t.same(await jwks('acme.test:3000'), acmeKeys, 'a port on a listed host still finds it')
-  t.same(await jwks('unlisted.test'), acmeKeys, 'an unlisted host gets the default tenant')
+  const unlisted = await app.inject({ method: 'GET', url: '/.well-known/jwks.json', headers: { host: 'unlisted.test' } })
+  t.equal(unlisted.statusCode, 400, 'an unlisted host is refused: the default tenant has no public_url')
+  t.same(unlisted.json(), { error: 'invalid_request', error_description: 'no tenant is configured for this host' })
   t.same(await jwks('auth.other.test:8443'), otherKeys, 'a host listed with its port')
 
   // A token of one tenant does not verify with the other's keys.
@@ -33,13 +35,13 @@ t.test('the Host header picks the tenant; nothing crosses tenants', async (t) =>
   t.same(crossClient.json(), { error: 'unauthorized_client', error_description: 'invalid client' })
 })
 
-t.test('discovery describes the tenant it is asked of', async (t) => {
+t.test('discovery describes the tenant it is asked of; a port the request did not arrive on is not in its URLs', async (t) => {
   const app = await buildTestApp(t)
   const res = await app.inject({ method: 'GET', url: '/.well-known/openid-configuration', headers: { host: 'acme.test:8080' } })
   t.equal(res.statusCode, 200)
   t.match(res.json(), {
-    issuer: 'http://acme.test:8080/',
-    jwks_uri: 'http://acme.test:8080/.well-known/jwks.json',
+    issuer: 'http://acme.test/',
+    jwks_uri: 'http://acme.test/.well-known/jwks.json',
     id_token_signing_alg_values_supported: ['RS256'],
   })
 })

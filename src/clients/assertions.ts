@@ -7,7 +7,7 @@
 // run first; the jti is spent only by an assertion that passed all of them.
 import type { Client } from '../store/port.js'
 import type { ReplayGuard } from '../security/replay-guard.js'
-import { JwtRejected, peekJwt, verifyJwt } from '../tokens/verify-jwt.js'
+import { AUDIENCE_REFUSED, JwtRejected, peekJwt, verifyJwt } from '../tokens/verify-jwt.js'
 import type { ClientKeys } from './client-keys.js'
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
@@ -34,6 +34,18 @@ export interface VerifiedAssertion {
 
 export const tokenEndpoint = (issuer: string) => `${issuer}oauth/token`
 
+/** Says which audience is expected when an assertion names another: both are public URLs. */
+function verifyAudience<T> (audiences: string[], verify: () => T): T {
+  try {
+    return verify()
+  } catch (err) {
+    if (err instanceof JwtRejected && err.message === AUDIENCE_REFUSED) {
+      throw new JwtRejected(`the aud claim must be ${audiences.join(' or ')}`)
+    }
+    throw err
+  }
+}
+
 const MAX_JTI_LENGTH = 256
 
 export class AssertionVerifier {
@@ -56,16 +68,17 @@ export class AssertionVerifier {
     const { header } = peekJwt(assertion, maxTokenLength)
     const keys = await this.keys.keysFor(client, header.kid)
     const nowMs = Date.now()
-    const { payload } = verifyJwt(assertion, {
+    const audiences = [tokenEndpoint(issuer), issuer]
+    const { payload } = verifyAudience(audiences, () => verifyJwt(assertion, {
       keys,
       issuer: client.clientId,
-      audiences: [tokenEndpoint(issuer), issuer],
+      audiences,
       ...(subject === 'client' ? { subject: client.clientId } : {}),
       requiredClaims: ['iss', 'sub', 'aud', 'exp', 'jti'],
       clockTolerance,
       maxLength: maxTokenLength,
       now: nowMs,
-    })
+    }))
     const now = Math.floor(nowMs / 1000)
     const { sub, jti, exp, iat } = payload as { sub: unknown, jti: unknown, exp: number, iat: unknown }
     if (typeof sub !== 'string' || sub === '') throw new JwtRejected('the sub claim is not a string')
@@ -73,10 +86,10 @@ export class AssertionVerifier {
     if (iat !== undefined) {
       if (typeof iat !== 'number' || !Number.isFinite(iat)) throw new JwtRejected('the iat claim is not a number')
       if (iat > now + clockTolerance) throw new JwtRejected('the assertion was issued in the future')
-      if (exp - iat > maxAssertionLifetime) throw new JwtRejected('the assertion lives longer than allowed')
+      if (exp - iat > maxAssertionLifetime) throw new JwtRejected(`the assertion lives longer than the ${maxAssertionLifetime} seconds allowed`)
     }
     // Without iat, the lifetime still counts from now: no assertion stays usable (or recorded) longer.
-    if (exp - now > maxAssertionLifetime + clockTolerance) throw new JwtRejected('the assertion lives longer than allowed')
+    if (exp - now > maxAssertionLifetime + clockTolerance) throw new JwtRejected(`the assertion lives longer than the ${maxAssertionLifetime} seconds allowed`)
     if (!await this.replay.useOnce(client.clientId, jti, exp + clockTolerance)) throw new JwtRejected('the jti was already used')
     return { sub, claims: payload }
   }

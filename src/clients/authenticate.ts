@@ -4,15 +4,9 @@
 import { oauthError } from '../errors.js'
 import { safeEqual, sha256Hex } from '../security/secrets.js'
 import type { Client, ClientAuthMethod, ClientDirectory, Tenant } from '../store/port.js'
-import { peekJwt } from '../tokens/verify-jwt.js'
+import type { ClientCredentials } from './credentials.js'
 
-export interface ClientCredentials {
-  method: ClientAuthMethod
-  clientId: string | undefined
-  secret?: string
-  assertion?: string
-  assertionType?: string
-}
+export type { ClientCredentials } from './credentials.js'
 
 export interface ClientAuthRequest {
   tenant: Tenant
@@ -20,60 +14,11 @@ export interface ClientAuthRequest {
   credentials: ClientCredentials
 }
 
+/** Finds a client of the tenant; the token pipeline passes the request's own lookup, so a client is read once. */
+export type FindClient = (clientId: string) => Promise<Client | undefined>
+
 /** Proves (or refuses) that the request comes from `client`; throws the catalog error to refuse. */
 export type ClientAuthVerifier = (client: Client, request: ClientAuthRequest) => Promise<void>
-
-function decodeBasic (header: string): { clientId: string, secret: string } | undefined {
-  const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header.trim())
-  if (!match) return undefined
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8')
-  const colon = decoded.indexOf(':')
-  if (colon < 0) return undefined
-  try {
-    return { clientId: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) }
-  } catch {
-    return undefined
-  }
-}
-
-/** RFC 7523 section 2.2 lets client_id be left out: the assertion's sub names the client (checked later). */
-function assertionSubject (assertion: string | undefined): string | undefined {
-  try {
-    const { sub } = peekJwt(assertion, 65536).payload
-    return typeof sub === 'string' ? sub : undefined
-  } catch {
-    return undefined
-  }
-}
-
-/** Whether a request carries any client authentication (as opposed to a bare client_id or none). */
-export function sendsClientAuthentication (authorization: string | undefined, body: Record<string, unknown>): boolean {
-  return (authorization !== undefined && /^Basic /i.test(authorization)) || body.client_secret !== undefined ||
-    body.client_assertion !== undefined || body.client_assertion_type !== undefined
-}
-
-/** Reads which authentication method a request uses, and its credentials. */
-export function readClientCredentials (authorization: string | undefined, body: Record<string, unknown>): ClientCredentials {
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
-  const used: ClientCredentials[] = []
-  if (authorization !== undefined && /^Basic /i.test(authorization)) {
-    const basic = decodeBasic(authorization)
-    if (!basic) throw oauthError('invalid_client_credentials', {}, { headers: { 'www-authenticate': 'Basic realm="token"' } })
-    used.push({ method: 'client_secret_basic', clientId: basic.clientId, secret: basic.secret })
-  }
-  if (body.client_secret !== undefined) {
-    used.push({ method: 'client_secret_post', clientId: str(body.client_id), secret: str(body.client_secret) })
-  }
-  if (body.client_assertion !== undefined || body.client_assertion_type !== undefined) {
-    const assertion = str(body.client_assertion)
-    used.push({ method: 'private_key_jwt', clientId: str(body.client_id) ?? assertionSubject(assertion), assertion, assertionType: str(body.client_assertion_type) })
-  }
-  if (used.length > 1) throw oauthError('multiple_client_auth_methods')
-  if (used.length === 1) return used[0]
-  const clientId = str(body.client_id)
-  if (clientId === undefined) throw oauthError('missing_parameter', { name: 'client_id' })
-  return { method: 'none', clientId }
-}
 
 /** Secrets are compared as hashes, in constant time. */
 const verifySecret: ClientAuthVerifier = async (client, { credentials }) => {
@@ -102,7 +47,12 @@ export class ClientAuthenticator {
     this.verifiers.set(method, verifier)
   }
 
-  async authenticate (request: ClientAuthRequest): Promise<Client> {
+  /**
+   * The client the credentials prove, by one of the methods it is registered for (`none` only for
+   * a public client). `unknownClient` is the endpoint's answer for a client_id the tenant does not
+   * have (the legacy endpoints document their own).
+   */
+  async authenticate (request: ClientAuthRequest & { findClient?: FindClient, unknownClient?: 'invalid_client' }): Promise<Client> {
     const { credentials, tenant } = request
     const basicHeaders = credentials.method === 'client_secret_basic' ? { 'www-authenticate': 'Basic realm="token"' } : undefined
     const refuse = () => oauthError('invalid_client_credentials', {}, { headers: basicHeaders })
@@ -111,7 +61,8 @@ export class ClientAuthenticator {
       if (credentials.method === 'private_key_jwt') throw refuse()
       throw oauthError('missing_parameter', { name: 'client_id' })
     }
-    const client = await this.clients.clientById(tenant.id, credentials.clientId)
+    const client = await (request.findClient ?? ((id: string) => this.clients.clientById(tenant.id, id)))(credentials.clientId)
+    if (!client && request.unknownClient) throw oauthError(request.unknownClient)
     if (!client || !verifier || !client.authMethods.includes(credentials.method)) throw refuse()
     try {
       await verifier(client, request)

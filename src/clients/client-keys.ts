@@ -1,6 +1,16 @@
 // The public keys a client signs its assertions with: its inline JWK set, or the set at its
-// jwks_uri, fetched with a bounded timeout and size, cached, and fetched again (at most once per
-// cooldown) when an assertion names a kid the cached set lacks, so that a client can rotate.
+// jwks_uri. A jwks_uri must be https and must not lead to a loopback, private or link-local address
+// (each setting may allow it for development); the address is checked where the connection is made,
+// so a name that resolves differently later cannot slip through. Sets are fetched with a bounded
+// timeout and size, cached, and fetched again (at most once per cooldown) when an assertion names a
+// kid the cached set lacks, so that a client can rotate. A failed fetch is remembered too: until it
+// expires, the last good keys serve, or the client is refused without a new fetch.
+import { LRUCache } from 'lru-cache'
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
+import http from 'node:http'
+import https from 'node:https'
+import { isIP, type LookupFunction } from 'node:net'
+import { isSpecialPurposeAddress } from '../security/outbound-address.js'
 import type { Client, JsonWebKeySet } from '../store/port.js'
 import { cachedVerificationKey, KeyError, type VerificationKey } from '../tokens/public-keys.js'
 import { JwtRejected } from '../tokens/verify-jwt.js'
@@ -8,17 +18,27 @@ import { JwtRejected } from '../tokens/verify-jwt.js'
 export interface ClientKeySettings {
   jwksTimeoutMs: number
   jwksCacheSeconds: number
+  /** How long a failed fetch is remembered. */
+  jwksFailureCacheSeconds: number
+  jwksAllowHttp: boolean
+  jwksAllowPrivateAddresses: boolean
 }
 
 const MAX_JWKS_BYTES = 64 * 1024
 const REFETCH_COOLDOWN_MS = 30_000
+/** jwks_uris remembered at once (keys or failure); the least recently used is forgotten first. */
+const MAX_CACHED_SETS = 1000
 
 interface CachedSet {
   keys: VerificationKey[]
-  fetchedAt: number
-  /** When fetching it again last failed: the old keys serve, and no new try before the cooldown. */
+  /** When the keys were fetched; absent when no fetch ever succeeded. */
+  fetchedAt?: number
+  /** When fetching it last failed, and why (for the log). */
   failedAt?: number
+  failure?: string
 }
+
+class FetchFailed extends Error {}
 
 /** The usable keys of a set; a key that cannot be used is skipped, as RFC 7517 section 5 allows. */
 function usableKeys (set: JsonWebKeySet | undefined): VerificationKey[] {
@@ -34,7 +54,7 @@ function usableKeys (set: JsonWebKeySet | undefined): VerificationKey[] {
 }
 
 export class ClientKeys {
-  private readonly remote = new Map<string, CachedSet>()
+  private readonly remote = new LRUCache<string, CachedSet>({ max: MAX_CACHED_SETS })
   private readonly inFlight = new Map<string, Promise<CachedSet>>()
 
   constructor (private readonly settings: ClientKeySettings) {}
@@ -47,19 +67,31 @@ export class ClientKeys {
     if (client.jwks) return usableKeys(client.jwks)
     if (!client.jwksUri) throw new JwtRejected('the client has registered no keys')
     const uri = client.jwksUri
+    this.checkScheme(uri)
     const cached = this.remote.get(uri)
     const now = Date.now()
-    if (cached && cached.failedAt !== undefined && now - cached.failedAt < REFETCH_COOLDOWN_MS) return cached.keys
-    const age = cached ? now - cached.fetchedAt : Infinity
+    if (cached?.failedAt !== undefined && now - cached.failedAt < this.settings.jwksFailureCacheSeconds * 1000) {
+      if (cached.fetchedAt !== undefined) return cached.keys
+      throw new JwtRejected(`the client's jwks_uri could not be fetched: ${cached.failure}`)
+    }
+    const age = cached?.fetchedAt !== undefined ? now - cached.fetchedAt : Infinity
     const lacksKid = typeof kid === 'string' && cached !== undefined && !cached.keys.some((k) => k.kid === kid)
-    if (cached && age <= this.settings.jwksCacheSeconds * 1000 && !(lacksKid && age > REFETCH_COOLDOWN_MS)) return cached.keys
+    if (age <= this.settings.jwksCacheSeconds * 1000 && !(lacksKid && age > REFETCH_COOLDOWN_MS)) return cached!.keys
     try {
       return (await this.fetchOnce(uri)).keys
     } catch (err) {
-      if (!cached) throw new JwtRejected(`the client's jwks_uri could not be fetched: ${(err as Error).message}`)
-      cached.failedAt = now
-      return cached.keys
+      if (!(err instanceof FetchFailed)) throw err
+      const failed: CachedSet = { keys: cached?.keys ?? [], fetchedAt: cached?.fetchedAt, failedAt: now, failure: err.message }
+      this.remote.set(uri, failed)
+      if (failed.fetchedAt !== undefined) return failed.keys
+      throw new JwtRejected(`the client's jwks_uri could not be fetched: ${err.message}`)
     }
+  }
+
+  private checkScheme (uri: string): void {
+    const protocol = URL.canParse(uri) ? new URL(uri).protocol : ''
+    if (protocol === 'https:' || (protocol === 'http:' && this.settings.jwksAllowHttp)) return
+    throw new JwtRejected('the client\'s jwks_uri is not https')
   }
 
   private fetchOnce (uri: string): Promise<CachedSet> {
@@ -72,44 +104,68 @@ export class ClientKeys {
   }
 
   private async fetchSet (uri: string): Promise<CachedSet> {
-    const res = await fetch(uri, {
-      signal: AbortSignal.timeout(this.settings.jwksTimeoutMs),
-      redirect: 'error',
-      headers: { accept: 'application/json' },
-    }).catch((err: Error) => {
-      throw new Error(err.name === 'TimeoutError' ? 'timed out' : 'connection failed')
-    })
-    if (!res.ok) {
-      await res.body?.cancel()
-      throw new Error(`status ${res.status}`)
-    }
-    const text = await readBounded(res, MAX_JWKS_BYTES)
+    const text = await this.get(new URL(uri))
     let set: JsonWebKeySet
     try {
       set = JSON.parse(text)
     } catch {
-      throw new Error('not JSON')
+      throw new FetchFailed('not JSON')
     }
     const entry = { keys: usableKeys(set), fetchedAt: Date.now() }
-    if (this.remote.size >= 1000) this.remote.clear()
     this.remote.set(uri, entry)
     return entry
   }
+
+  /** GETs the URL (no redirects) and reads at most MAX_JWKS_BYTES of it, within the timeout. */
+  private get (url: URL): Promise<string> {
+    const { jwksTimeoutMs, jwksAllowPrivateAddresses } = this.settings
+    const host = url.hostname.replace(/^\[|\]$/g, '')
+    if (isIP(host) && !jwksAllowPrivateAddresses && isSpecialPurposeAddress(host)) {
+      return Promise.reject(new FetchFailed('its address is not public'))
+    }
+    const client = url.protocol === 'https:' ? https : http
+    return new Promise((resolve, reject) => {
+      const request = client.get(url, {
+        headers: { accept: 'application/json' },
+        lookup: jwksAllowPrivateAddresses ? undefined : publicOnlyLookup,
+        timeout: jwksTimeoutMs,
+      }, (res) => {
+        if (res.statusCode !== 200) {
+          res.resume()
+          reject(new FetchFailed(`status ${res.statusCode}`))
+          return
+        }
+        const chunks: Buffer[] = []
+        let size = 0
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length
+          if (size > MAX_JWKS_BYTES) {
+            request.destroy()
+            reject(new FetchFailed('too large'))
+            return
+          }
+          chunks.push(chunk)
+        })
+        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+        res.on('error', () => reject(new FetchFailed('read failed')))
+      })
+      // The whole exchange, not only each pause, is bounded.
+      const timer = setTimeout(() => request.destroy(new FetchFailed('timed out')), jwksTimeoutMs)
+      request.on('timeout', () => request.destroy(new FetchFailed('timed out')))
+      request.on('error', (err) => reject(err instanceof FetchFailed ? err : new FetchFailed('connection failed')))
+      request.on('close', () => clearTimeout(timer))
+    })
+  }
 }
 
-/** Reads a response body, giving up past `limit` bytes (a JWK set is a few kilobytes). */
-async function readBounded (res: Response, limit: number): Promise<string> {
-  const chunks: Uint8Array[] = []
-  let size = 0
-  try {
-    for await (const chunk of res.body ?? []) {
-      size += chunk.byteLength
-      if (size > limit) throw new Error('too large')
-      chunks.push(chunk)
+/** dns.lookup, refusing names that resolve to a loopback, private or link-local address. */
+const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
+  dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+    if (err) return callback(err, '', 0)
+    if (addresses.length === 0 || addresses.some((a) => isSpecialPurposeAddress(a.address))) {
+      return callback(new FetchFailed('its address is not public'), '', 0)
     }
-  } catch (err) {
-    await res.body?.cancel().catch(() => {})
-    throw new Error((err as Error).message === 'too large' ? 'too large' : (err as Error).name === 'TimeoutError' ? 'timed out' : 'read failed')
-  }
-  return Buffer.concat(chunks).toString('utf8')
+    if ((options as { all?: boolean }).all) return (callback as any)(null, addresses)
+    callback(null, addresses[0].address, addresses[0].family)
+  })
 }

@@ -4,6 +4,7 @@ import { oauthError } from '../errors.js'
 import type { ResourceServerDirectory } from '../store/port.js'
 import type { TokenMinter } from '../tokens/minter.js'
 import { ClientCredentialsGrantBody } from '../../schemas/oauth-token.js'
+import { clientGrantFor } from './api-access.js'
 import { defineGrant, parseScopes } from './types.js'
 
 export interface ClientCredentialsGrantDeps {
@@ -19,12 +20,7 @@ export const clientCredentialsGrant = (deps: ClientCredentialsGrantDeps) => defi
     if (authMethod === undefined || authMethod === 'none') throw oauthError('invalid_client_credentials')
     const audience = body.audience
     if (audience === undefined || audience === '') throw oauthError('missing_audience')
-    if (!await deps.apis.resourceServerByIdentifier(tenant.id, audience)) throw oauthError('unknown_audience', { audience })
-    const grant = await deps.apis.clientGrant(tenant.id, client.clientId, audience)
-    if (!grant) throw oauthError('client_not_authorized_for_api', { audience })
-    const scopes = body.scope === undefined ? grant.scopes : parseScopes(body.scope)
-    const notGranted = scopes.filter((s) => !grant.scopes.includes(s))
-    if (notGranted.length > 0) throw oauthError('scope_not_granted', { scopes: notGranted.join(' ') })
+    const { scopes } = await clientGrantFor(deps.apis, { tenant, client, audience, scopes: body.scope === undefined ? undefined : parseScopes(body.scope) })
     return deps.minter.mintAccessToken({
       tenant, issuer, client, audience, scopes, subject: `${client.clientId}@clients`, extra: { gty: 'client-credentials' },
     })

@@ -7,12 +7,12 @@ import type { ConnectionDirectory } from '../store/port.js'
 import { resolveConnection } from '../strategies/resolve-connection.js'
 import type { TokenMinter } from '../tokens/minter.js'
 import { PasswordlessOtpGrantBody } from '../../schemas/passwordless.js'
-import { loginWithPassword, wrongCredentials, type PasswordLoginDeps } from './password-login.js'
-import { defineGrant } from './types.js'
+import { loginWithSecret, wrongCredentials, type SecretLoginDeps } from './secret-login.js'
+import { accountKey, defineGrant } from './types.js'
 
 export const PASSWORDLESS_OTP = 'http://auth0.com/oauth/grant-type/passwordless/otp'
 
-export interface PasswordlessOtpGrantDeps extends PasswordLoginDeps {
+export interface PasswordlessOtpGrantDeps extends SecretLoginDeps {
   connections: ConnectionDirectory
   minter: TokenMinter
 }
@@ -20,10 +20,11 @@ export interface PasswordlessOtpGrantDeps extends PasswordLoginDeps {
 export const passwordlessOtpGrant = (deps: PasswordlessOtpGrantDeps) => defineGrant({
   name: PASSWORDLESS_OTP,
   bodySchema: PasswordlessOtpGrantBody,
+  account: ({ body }) => accountKey(body.realm, body.username),
   async handle ({ tenant, issuer, client, scopes, body, ip }) {
     const connection = await resolveConnection(deps.connections, tenant, client, body.realm)
     if (!isPasswordless(connection)) throw oauthError('strategy_not_supported')
-    const user = await loginWithPassword(deps, { tenant, client, connection, login: body.username, password: body.otp, ip })
+    const user = await loginWithSecret(deps, { tenant, client, connection, login: body.username, secret: body.otp, ip })
     if (!user) throw wrongCredentials(connection, 'token')
     return deps.minter.mint({ tenant, issuer, client, user, scopes })
   },

@@ -26,7 +26,8 @@ export const refreshTokenGrant = (deps: RefreshTokenGrantDeps) => defineGrant({
     const token = await deps.refreshTokens.refreshTokenByHash(sha256Hex(body.refresh_token))
     if (!token || token.tenantId !== tenant.id) throw refused('unknown refresh token')
     if (token.clientId !== client.clientId) throw refused('refresh token of another client')
-    if (body.device !== undefined && body.device !== token.device) throw refused('refresh token of another device')
+    // A token bound to a device is accepted only with that device; one issued without a device (bound to '') only without.
+    if ((body.device ?? '') !== token.device) throw refused('refresh token of another device')
     if (token.revokedAt !== null) throw refused('revoked refresh token')
     if (token.consumedAt !== null) {
       const revoked = await deps.refreshTokens.revokeRefreshTokenFamily(token.familyId, now)

@@ -1,13 +1,11 @@
 // What differs between the two passwordless strategies: which field names the user, how it is
 // checked and normalised, and how it is called in messages.
 import type { Connection } from '../store/port.js'
+import { isEmailAddress } from '../email-address.js'
 
 export type Channel = 'sms' | 'email'
 
 export const PHONE_NUMBER_PATTERN = /^\+[0-9]{1,15}$/
-// Deliberately loose (one @, no spaces, a dot in the domain): the delivery proves the address.
-const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/
-const MAX_EMAIL_LENGTH = 254
 
 export const isPasswordless = (connection: Connection): boolean =>
   connection.strategy === 'sms' || connection.strategy === 'email'
@@ -21,7 +19,7 @@ export const loginField = (channel: Channel): 'phone_number' | 'email' => channe
 export const loginLabel = (channel: Channel): string => channel === 'sms' ? 'phone number' : 'email'
 
 export function isValidLogin (channel: Channel, value: string): boolean {
-  return channel === 'sms' ? PHONE_NUMBER_PATTERN.test(value) : value.length <= MAX_EMAIL_LENGTH && EMAIL_PATTERN.test(value)
+  return channel === 'sms' ? PHONE_NUMBER_PATTERN.test(value) : isEmailAddress(value)
 }
 
 /** The form codes and users are keyed by: emails in lower case, phone numbers as given. */

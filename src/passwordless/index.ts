@@ -1,5 +1,5 @@
 // The passwordless services, built once per app: codes, their delivery, and checking them.
-// (/passwordless/verify logs in through the same steps as every grant: see src/services.ts.)
+// (/passwordless/verify is a grant on the token pipeline: src/grants/passwordless-verify.ts.)
 import type { Config } from '../config.js'
 import type { Store } from '../store/port.js'
 import { PasswordlessCodes } from './codes.js'
@@ -17,7 +17,7 @@ export function createPasswordless (settings: Config['passwordless'], store: Sto
   const providers = createDeliveryProviders({ outbox: store, defaultTimeoutMs: settings.deliveryTimeoutMs })
   const login = new PasswordlessLogin({ users: store, codes })
   return {
-    starter: new PasswordlessStarter({ users: store, codes, providers, codeLifetime: settings.codeLifetime }),
+    starter: new PasswordlessStarter({ users: store, connections: store, codes, providers, codeLifetime: settings.codeLifetime }),
     login,
   }
 }

@@ -1,5 +1,5 @@
 // Checking a passwordless code, whichever endpoint it arrives by (/oauth/ro, /passwordless/verify,
-// the otp grant on /oauth/token; all through src/grants/password-login.ts). A right code proves the phone number or email: the user is created
+// the otp grant on /oauth/token; all through src/grants/secret-login.ts). A right code proves the phone number or email: the user is created
 // at the first login, and an email user's address counts as verified from then on.
 import { randomBytes } from 'node:crypto'
 import type { Connection, User, UserStore } from '../store/port.js'

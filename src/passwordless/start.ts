@@ -3,8 +3,8 @@
 // only after its delivery succeeded, and users are created at their first login, not here.
 // A blocked user is sent nothing, and the caller answers exactly as if something was sent.
 import { oauthError } from '../errors.js'
-import type { Client, Connection, Tenant, UserStore } from '../store/port.js'
-import { channelOf, loginField } from './channel.js'
+import type { Client, Connection, ConnectionDirectory, Tenant, UserStore } from '../store/port.js'
+import { channelOf, isPasswordless, loginField } from './channel.js'
 import type { PasswordlessCodes } from './codes.js'
 import type { DeliveryProviders } from './delivery/index.js'
 import { DeliveryError, type DeliveryLog } from './delivery/types.js'
@@ -13,6 +13,7 @@ import type { StartRequest } from './start-request.js'
 
 export interface StartDeps {
   users: UserStore
+  connections: ConnectionDirectory
   codes: PasswordlessCodes
   providers: DeliveryProviders
   /** Seconds a code stays valid (said in the message). */
@@ -29,6 +30,22 @@ export interface StartContext {
 
 export class PasswordlessStarter {
   constructor (private readonly deps: StartDeps) {}
+
+  /**
+   * The client and passwordless connection a start names, with start's documented error for each
+   * way they can be wrong. `findClient` is the request's own client lookup.
+   */
+  async target ({ tenant, clientId, connectionName, findClient }: {
+    tenant: Tenant, clientId: string, connectionName: string, findClient: (clientId: string) => Promise<Client | undefined>
+  }): Promise<{ client: Client, connection: Connection }> {
+    const client = await findClient(clientId)
+    if (!client) throw oauthError('passwordless_unknown_client', { client_id: clientId })
+    const connection = await this.deps.connections.connectionByName(tenant.id, connectionName)
+    if (!connection) throw oauthError('passwordless_connection_not_found')
+    if (!connection.enabledClients.includes(client.clientId)) throw oauthError('passwordless_connection_disabled')
+    if (!isPasswordless(connection)) throw oauthError('passwordless_connection_strategy')
+    return { client, connection }
+  }
 
   async start (request: StartRequest, { tenant, client, connection, language, log }: StartContext): Promise<void> {
     const { users, codes, providers, codeLifetime } = this.deps

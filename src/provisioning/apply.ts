@@ -139,6 +139,11 @@ function checkApis (tenant: ProvisioningDocument['tenants'][number], t: number):
     if (client.grant_types.includes('client_credentials') && methods.includes('none')) {
       throw new ProvisioningError(`/tenants/${t}/clients/${c}/grant_types`, 'client_credentials needs a client that authenticates (a secret or private_key_jwt)')
     }
+    // A client_id alone proves nothing: anyone could name the user's IP with it.
+    if (client.token_endpoint_ip_header_trusted && methods.includes('none')) {
+      throw new ProvisioningError(`/tenants/${t}/clients/${c}/token_endpoint_ip_header_trusted`,
+        'only a client that authenticates (a secret or private_key_jwt) may be trusted to forward IPs')
+    }
   })
   const seen = new Set<string>()
   ;(tenant.client_grants ?? []).forEach((grant, g) => {
@@ -180,6 +185,7 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
           existing?.signingAlg ?? 'RS256',
         defaultConnection: entry.default_connection ?? null,
         attackProtection: toAttackProtectionOverrides(entry.attack_protection),
+        ...(entry.mfa ? { mfa: { policy: entry.mfa.policy, factors: entry.mfa.factors ?? ['otp'], ...(entry.mfa.sms_delivery ? { smsDelivery: entry.mfa.sms_delivery } : {}) } } : {}),
       }
       const taken = await tx.hostsOfOtherTenants(tenant.id, entry.hosts)
       if (taken.length > 0) throw new ProvisioningError(`${path}/hosts`, `host ${taken[0]} is already served by another tenant`)
@@ -223,7 +229,8 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
           callbacks: c.callbacks ?? [],
           jwks: (c.jwks as Client['jwks']) ?? null,
           jwksUri: c.jwks_uri ?? null,
-          actForUsers: c.act_for_users ?? false,
+          trustForwardedIp: c.token_endpoint_ip_header_trusted ?? false,
+          mfaPolicy: c.mfa_policy ?? null,
         }
         if (count(before, client)) await tx.upsertClient(client)
       }
@@ -245,7 +252,9 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
 
       for (const g of entry.client_grants ?? []) {
         const before = await tx.clientGrant(tenant.id, g.client_id, g.audience)
-        const grant: ClientGrant = { tenantId: tenant.id, clientId: g.client_id, audience: g.audience, scopes: g.scope }
+        const grant: ClientGrant = {
+          tenantId: tenant.id, clientId: g.client_id, audience: g.audience, scopes: g.scope, actForUsers: g.act_for_users ?? false,
+        }
         if (count(before, grant)) await tx.upsertClientGrant(grant)
       }
 
@@ -261,6 +270,10 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
         } else {
           report.updated++
           await tx.updateUser(user)
+          // A new password or a block ends the user's login sessions (their refresh tokens and id_tokens).
+          if (user.passwordHash !== before.passwordHash || (user.blocked && !before.blocked)) {
+            await tx.endLoginSessionsOfUser(tenant.id, user.id, Math.floor(Date.now() / 1000))
+          }
         }
       }
     }

@@ -9,6 +9,7 @@
 // the reservation back and clears the account's count; an attempt that ends without a verdict (the
 // user store did not answer, the server was busy) gives it back without clearing anything.
 import { normalizeIP } from '@fastify/rate-limit'
+import { LRUCache } from 'lru-cache'
 import type { Config } from '../config.js'
 import { oauthError } from '../errors.js'
 import type {
@@ -39,8 +40,6 @@ export interface LoginAttemptInput {
   user?: User
   /** The password being tried, when it is a password (not a one-time code): checked against breaches. */
   password?: string
-  /** A one-time code's user is told of a block only after a right code (see strategies/types.ts). */
-  blockCheckedLater?: boolean
   /** The end user's IP (see plugins/client-ip.ts). */
   ip: string
 }
@@ -77,7 +76,8 @@ export const ipKey = (ip: string): string => normalizeIP(ip, 64)
 
 export class AttackProtection {
   private readonly now: () => number
-  private readonly allowLists = new Map<string, IpMatcher>()
+  /** Matchers of the allow lists in use (configured, so few; bounded all the same). */
+  private readonly allowLists = new LRUCache<string, IpMatcher>({ max: 100 })
 
   constructor (private readonly deps: AttackProtectionDeps) {
     this.now = deps.now ?? Date.now
@@ -100,10 +100,6 @@ export class AttackProtection {
   async beforeVerify (input: LoginAttemptInput): Promise<LoginAttempt> {
     const settings = this.settingsFor(input.tenant)
     const now = this.now()
-    if (input.user?.blocked && !input.blockCheckedLater) {
-      await this.record('failed_login', input, 'user_blocked')
-      throw oauthError('user_blocked')
-    }
     const ip = ipKey(input.ip)
     const exempt = this.isAllowListed(settings.allowList, input.ip)
 
@@ -153,6 +149,16 @@ export class AttackProtection {
   async afterSuccess (attempt: LoginAttempt): Promise<void> {
     if (attempt.counter) await this.deps.state.clearAttempts(attempt.counter)
     await this.returnAllowance(attempt)
+  }
+
+  /**
+   * The secret was right but the user is blocked (an administrator's block): told only now, so a
+   * block is never revealed to someone without the secret. Counts for nothing either way.
+   */
+  async refuseBlockedUser (attempt: LoginAttempt): Promise<never> {
+    await this.abandon(attempt)
+    await this.record('failed_login', attempt.input, 'user_blocked')
+    throw oauthError('user_blocked')
   }
 
   /** The attempt ended without a verdict on the secret: it counts for nothing. */

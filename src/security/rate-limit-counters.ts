@@ -1,8 +1,10 @@
-// Where @fastify/rate-limit keeps its counters: in Redis when one is configured; else in a shared
-// store (PostgreSQL), so that every instance counts against the same limits; else, with one
-// instance on its own SQLite file, in this process's memory (the same thing, without a write).
-import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
+// Where @fastify/rate-limit keeps its counters: in Redis when one is configured; else in the store
+// when several processes share it (PostgreSQL, or a server of several workers on one SQLite file),
+// so that every limit holds for the whole deployment; else, one process on its own SQLite file, in
+// memory (the same thing, without a write).
+import type { FastifyRateLimitOptions, FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { Redis } from 'ioredis'
+import cluster from 'node:cluster'
 import type { RequestCounterStore } from '../store/port.js'
 
 /** What a rate-limit registration spreads into its options. */
@@ -11,39 +13,36 @@ export type CounterBackend =
   | { store: FastifyRateLimitStoreCtor }
   | Record<string, never>
 
-type Done = (err: Error | null, result?: { current: number, ttl: number }) => void
+/** Ended counters are deleted at most this often (per process). */
+const PRUNE_EVERY_MS = 60_000
 
-/** Ended counters are swept once per this many counted requests (per process). */
-const SWEEP_EVERY = 1000
+/** @fastify/rate-limit's store interface over the storage port's request counters: one atomic upsert per counted request. */
+export function sharedCounterStore (counters: RequestCounterStore, namespace: string): FastifyRateLimitStoreCtor {
+  let prunedAt = 0
+  // Children (one per limiter) are numbered in creation order, the same in every process.
+  let children = 0
+  class SharedCounterStore implements FastifyRateLimitStore {
+    constructor (_options?: FastifyRateLimitOptions, private readonly prefix = namespace) {}
 
-/** @fastify/rate-limit's store interface (incr, child) over the storage port's request counters. */
-export function storeCounterClass (counters: RequestCounterStore, prefix: string): FastifyRateLimitStoreCtor {
-  let counted = 0
-  class StoreCounters implements FastifyRateLimitStore {
-    private readonly prefix: string
-    constructor (_params: unknown, routePrefix = prefix) {
-      this.prefix = routePrefix
-    }
-
-    incr (key: string, done: Done, timeWindow: number): void {
+    incr (key: string, callback: (error: Error | null, result?: { current: number, ttl: number }) => void, timeWindow: number): void {
       const now = Date.now()
-      if (++counted % SWEEP_EVERY === 0) counters.deleteEndedCounters(now).catch(() => {})
-      counters.countRequest(this.prefix + key, timeWindow, now).then(
-        ({ count, resetAtMs }) => { done(null, { current: count, ttl: Math.max(0, resetAtMs - now) }) },
-        (err: Error) => { done(err) })
+      if (now - prunedAt > PRUNE_EVERY_MS) {
+        prunedAt = now
+        counters.deleteExpiredRequestCounters(now).catch(() => {})
+      }
+      counters.countRequest(`${this.prefix}${key}`, timeWindow, now)
+        .then(({ count, resetAt }) => { callback(null, { current: count, ttl: Math.max(0, resetAt - now) }) }, (err: Error) => { callback(err) })
     }
 
-    child (routeOptions: Parameters<FastifyRateLimitStore['child']>[0]): StoreCounters {
-      // As the Redis store names a route's own counters: by method and URL.
-      const { routeInfo } = routeOptions as unknown as { routeInfo: { method: string, url: string } }
-      return new StoreCounters(undefined, `${this.prefix}${routeInfo.method}${routeInfo.url}-`)
+    child (): FastifyRateLimitStore {
+      return new SharedCounterStore(undefined, `${this.prefix}${++children}|`)
     }
   }
-  return StoreCounters
+  return SharedCounterStore
 }
 
-export function counterBackend (options: { redis?: Redis, keyPrefix: string, sharedStore?: RequestCounterStore }, name: string): CounterBackend {
+export function counterBackend (options: { redis?: Redis, keyPrefix: string, store: RequestCounterStore & { shared: boolean } }, name: string): CounterBackend {
   if (options.redis) return { redis: options.redis, nameSpace: `${options.keyPrefix}${name}:` }
-  if (options.sharedStore) return { store: storeCounterClass(options.sharedStore, `${name}:`) }
+  if (options.store.shared || cluster.isWorker) return { store: sharedCounterStore(options.store, `${name}|`) }
   return {}
 }

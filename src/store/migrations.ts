@@ -9,8 +9,12 @@ import * as m0003 from './migrations/0003_jwt_bearer.js'
 import * as m0004 from './migrations/0004_attack_protection.js'
 import * as m0005 from './migrations/0005_passwordless.js'
 import * as m0006 from './migrations/0006_sessions.js'
-import * as m0007 from './migrations/0007_bigint_times.js'
-import * as m0008 from './migrations/0008_request_counters.js'
+import * as m0007 from './migrations/0007_login_sessions.js'
+import * as m0008 from './migrations/0008_signing_key_sequence.js'
+import * as m0009 from './migrations/0009_config_version.js'
+import * as m0010 from './migrations/0010_mfa.js'
+import * as m0011 from './migrations/0011_bigint_times.js'
+import * as m0012 from './migrations/0012_request_counters.js'
 
 /** Every migration by name; a name, once shipped, is how a database remembers it ran. */
 export const migrations: Record<string, Migration> = {
@@ -20,8 +24,12 @@ export const migrations: Record<string, Migration> = {
   '0004_attack_protection': m0004,
   '0005_passwordless': m0005,
   '0006_sessions': m0006,
-  '0007_bigint_times': m0007,
-  '0008_request_counters': m0008,
+  '0007_login_sessions': m0007,
+  '0008_signing_key_sequence': m0008,
+  '0009_config_version': m0009,
+  '0010_mfa': m0010,
+  '0011_bigint_times': m0011,
+  '0012_request_counters': m0012,
 }
 
 /**

@@ -13,6 +13,19 @@ export interface Tenant {
   defaultConnection: string | null
   /** The tenant's own attack-protection settings, over the deployment's defaults. */
   attackProtection?: AttackProtectionOverrides
+  /** Multi-factor authentication; absent: never. */
+  mfa?: MfaSettings
+}
+
+export type MfaPolicy = 'never' | 'always' | 'enrolled'
+export type MfaFactor = 'otp' | 'sms'
+
+/** A tenant's MFA settings: when a second factor is required, and which factors users may enrol. */
+export interface MfaSettings {
+  policy: MfaPolicy
+  factors: MfaFactor[]
+  /** How SMS codes reach the user (default: the development outbox). */
+  smsDelivery?: DeliveryOptions
 }
 
 /** What a tenant may set differently from the deployment (see config.ts attackProtection). */
@@ -75,8 +88,13 @@ export interface Client {
   /** RFC 7523: the client's public keys, inline (a JWK set) or where to fetch them. */
   jwks?: JsonWebKeySet | null
   jwksUri?: string | null
-  /** Whether the client's assertions may name a user of the tenant as subject (RFC 7523 2.1). */
-  actForUsers?: boolean
+  /**
+   * Auth0's "Trust Token Endpoint IP Header": when this client has authenticated, its
+   * `auth0-forwarded-for` header names the end user's IP (what attack protection counts).
+   */
+  trustForwardedIp?: boolean
+  /** The client's own MFA policy, over the tenant's. */
+  mfaPolicy?: MfaPolicy | null
 }
 
 export interface JsonWebKeySet {
@@ -132,6 +150,8 @@ export interface RefreshTokenRecord {
   expiresAt: number
   /** The API its access tokens are for; null for the tenant's /userinfo. */
   audience?: string | null
+  /** The login session it belongs to; null for tokens issued before sessions existed. */
+  sessionId?: string | null
 }
 
 export interface StoredRefreshToken extends RefreshTokenRecord {
@@ -162,6 +182,33 @@ export interface ClientGrant {
   clientId: string
   audience: string
   scopes: string[]
+  /** Whether the client's RFC 7523 assertions may name a user of the tenant as sub, for this API. */
+  actForUsers?: boolean
+}
+
+/** One login: id_tokens name it (`sid`), refresh tokens belong to it. */
+export interface LoginSession {
+  id: string
+  tenantId: string
+  userId: string
+  clientId: string
+  /** Part of a hash of the user's password hash at login (a password change ends the session). */
+  passwordFingerprint: string
+  createdAt: number
+  /** The absolute end: nothing issued for the session outlives it. */
+  expiresAt: number
+  endedAt: number | null
+}
+
+export interface LoginSessionStore {
+  insertLoginSession (session: LoginSession): Promise<void>
+  loginSessionById (id: string): Promise<LoginSession | undefined>
+  /** Ends a session and revokes its refresh tokens, in one transaction; returns whether it was live. */
+  endLoginSession (id: string, now: number): Promise<boolean>
+  /** Ends every live session of a user (and revokes their refresh tokens); returns how many. */
+  endLoginSessionsOfUser (tenantId: string, userId: string, now: number): Promise<number>
+  /** Forgets sessions past their absolute end (nothing they issued is valid any more). */
+  deleteExpiredLoginSessions (now: number): Promise<void>
 }
 
 export interface TenantDirectory {
@@ -286,7 +333,8 @@ export interface OutboxStore {
 }
 
 /** What `tollgate apply` writes, always inside one transaction. */
-export interface ProvisioningStore extends TenantDirectory, ClientDirectory, ConnectionDirectory, UserStore, KeyStore, ResourceServerDirectory {
+export interface ProvisioningStore extends TenantDirectory, ClientDirectory, ConnectionDirectory, UserStore, KeyStore, ResourceServerDirectory,
+  LoginSessionStore {
   tenantByName (name: string): Promise<Tenant | undefined>
   allTenants (): Promise<Tenant[]>
   upsertTenant (tenant: Tenant, hosts: string[]): Promise<void>
@@ -299,6 +347,28 @@ export interface ProvisioningStore extends TenantDirectory, ClientDirectory, Con
   hostsOfOtherTenants (tenantId: string, hosts: string[]): Promise<string[]>
   upsertResourceServer (api: ResourceServer): Promise<void>
   upsertClientGrant (grant: ClientGrant): Promise<void>
+  /** Deletes a client (its client grants go with it); false when there was none. */
+  deleteClient (tenantId: string, clientId: string): Promise<boolean>
+  deleteClientGrant (tenantId: string, clientId: string, audience: string): Promise<boolean>
+}
+
+/**
+ * What an in-memory snapshot of configuration reads (src/store/config-snapshot.ts): a version that
+ * every configuration write bumps in its own transaction, and everything of a tenant at once.
+ */
+export interface ConfigSource {
+  /** Changes whenever configuration changes, whichever process sharing the store changed it. */
+  configVersion (): Promise<number>
+  /** Configuration changes committed through this store object: seen without asking the database. */
+  localConfigChanges (): number
+  allTenants (): Promise<Tenant[]>
+  allTenantHosts (): Promise<Array<{ host: string, tenantId: string }>>
+  allConnectionNames (): Promise<Array<{ tenantId: string, name: string }>>
+  clientsOfTenant (tenantId: string): Promise<Client[]>
+  connectionsOfTenant (tenantId: string): Promise<Connection[]>
+  resourceServersOfTenant (tenantId: string): Promise<ResourceServer[]>
+  clientGrantsOfTenant (tenantId: string): Promise<ClientGrant[]>
+  allSigningKeys (tenantId: string): Promise<SigningKey[]>
 }
 
 /**
@@ -351,7 +421,81 @@ export interface AttackStateStore {
   clearIp (tenantId: string, ip: string, now: number): Promise<boolean>
 }
 
+/** Fixed-window request counters shared by every process using the store (rate limits without Redis). */
+export interface RequestCounterStore {
+  /** Counts one request for `key`, atomically; a window starts at the first request after the last ended. */
+  countRequest (key: string, windowMs: number, now: number): Promise<{ count: number, resetAt: number }>
+  deleteExpiredRequestCounters (now: number): Promise<void>
+}
+
+export type AuthenticatorType = 'otp' | 'oob' | 'recovery-code'
+
+/** One of a user's second factors. */
+export interface MfaAuthenticator {
+  id: string
+  tenantId: string
+  userId: string
+  type: AuthenticatorType
+  oobChannel: 'sms' | null
+  phoneNumber: string | null
+  /** otp: the encrypted secret; recovery-code: the code's sha256. */
+  secret: string | null
+  /** Only once its first code was verified. */
+  active: boolean
+  lastStep: number
+  createdAt: number
+}
+
+/** A login waiting for its second factor. */
+export interface MfaTransaction {
+  tokenHash: string
+  tenantId: string
+  clientId: string
+  userId: string
+  /** What the password grant would have minted. */
+  mint: { scopes: string[], device?: string, audience?: string, refreshWithoutDevice?: boolean }
+  expiresAt: number
+}
+
+export interface MfaOobCode {
+  codeHash: string
+  tenantId: string
+  userId: string
+  authenticatorId: string
+  bindingSalt: string
+  bindingHash: string
+  expiresAt: number
+}
+
+/** MFA state: authenticators, pending logins, oob challenges. Times in epoch seconds. */
+export interface MfaStore {
+  authenticatorsOfUser (tenantId: string, userId: string): Promise<MfaAuthenticator[]>
+  insertAuthenticator (authenticator: MfaAuthenticator): Promise<void>
+  /** Activates one authenticator, and the user's recovery code with it. */
+  activateAuthenticator (tenantId: string, userId: string, id: string): Promise<void>
+  /**
+   * Records `step` as the last TOTP step accepted, atomically: true only if it is later than the
+   * one recorded, so a code is accepted once per step, whatever runs in parallel.
+   */
+  acceptTotpStep (id: string, step: number): Promise<boolean>
+  /**
+   * Replaces an authenticator's secret only if it still is `expected`: a recovery code's hash (a
+   * code is used once), or a TOTP secret sealed anew under the current key.
+   */
+  replaceSecret (id: string, expected: string, next: string): Promise<boolean>
+  /** Deletes authenticators of a user (all when `ids` is absent); returns how many. */
+  deleteAuthenticators (tenantId: string, userId: string, ids?: string[]): Promise<number>
+  insertMfaTransaction (transaction: MfaTransaction, now: number): Promise<void>
+  mfaTransaction (tokenHash: string): Promise<MfaTransaction | undefined>
+  /** Deletes it; true for the one caller that did (a login completes once). */
+  consumeMfaTransaction (tokenHash: string): Promise<boolean>
+  insertOobCode (code: MfaOobCode): Promise<void>
+  oobCode (codeHash: string): Promise<MfaOobCode | undefined>
+  consumeOobCode (codeHash: string): Promise<boolean>
+}
+
 export type AuditEventType = 'failed_login' | 'block' | 'unblock' | 'throttle' | 'unthrottle'
+  | 'mfa_enrolment' | 'mfa_success' | 'mfa_failure' | 'mfa_reset'
 
 /** One entry of the audit log. Never carries a password. */
 export interface AuditEvent {
@@ -377,30 +521,14 @@ export interface AuditQuery {
 
 export interface AuditLog {
   recordEvent (event: AuditEvent): Promise<void>
+  /** Writes several events at once. */
+  recordEvents (events: AuditEvent[]): Promise<void>
   /** The latest events first. */
   events (query: AuditQuery): Promise<AuditEvent[]>
 }
 
-/** A request counter's state after one more request. */
-export interface RequestCount {
-  count: number
-  /** When its window ends (epoch milliseconds). */
-  resetAtMs: number
-}
-
-/** Fixed-window request counters (rate limits), shared by every instance on the store. */
-export interface RequestCounterStore {
-  /**
-   * Counts one request under `key`, atomically: the count starts over at 1 when the window ended
-   * by `now`, and the new window ends `windowMs` later. Parallel calls each get their own count.
-   */
-  countRequest (key: string, windowMs: number, now: number): Promise<RequestCount>
-  /** Deletes the counters whose window ended by `now`. */
-  deleteEndedCounters (now: number): Promise<void>
-}
-
-export interface Store extends ProvisioningStore, RefreshTokenStore, PasswordlessCodeStore, OutboxStore, AttackStateStore, AuditLog,
-  ReplayStore, SignupStore, WebOriginDirectory, RequestCounterStore {
+export interface Store extends ProvisioningStore, RefreshTokenStore, LoginSessionStore, PasswordlessCodeStore, OutboxStore, AttackStateStore, AuditLog,
+  ReplayStore, SignupStore, WebOriginDirectory, ConfigSource, RequestCounterStore, MfaStore {
   /** Whether several instances may share this store (PostgreSQL), rather than one process owning it (SQLite). */
   readonly shared: boolean
   transaction<T> (work: (store: ProvisioningStore) => Promise<T>): Promise<T>

@@ -14,6 +14,8 @@ export interface TenantTable {
   created_at: number
   /** JSON object of the tenant's attack-protection overrides (0004). */
   attack_protection: Generated<string>
+  /** JSON object of the tenant's MFA settings (0007). */
+  mfa: Generated<string>
 }
 
 export interface TenantHostTable {
@@ -52,7 +54,12 @@ export interface ClientTable {
   /** JSON of the client's public JWK set ({keys: [...]}), for RFC 7523 assertions; null if none. */
   jwks: string | null
   jwks_uri: string | null
+  /** Unused since 0007: acting for users is a permission of a client grant. */
   act_for_users: Generated<number>
+  /** Whether auth0-forwarded-for from this (authenticated) client names the end user's IP (0007). */
+  token_endpoint_ip_header_trusted: Generated<number>
+  /** The client's own MFA policy; null: the tenant's (0007). */
+  mfa_policy: string | null
   created_at: number
 }
 
@@ -85,6 +92,8 @@ export interface SigningKeyTable {
   created_at: number
   /** For a previous key: when the last token it signed expires; null for the current key. */
   retire_after: number | null
+  /** Order of creation: each key's is one more than the tenant's highest before it. */
+  seq: number
 }
 
 export interface UsedJtiTable {
@@ -109,6 +118,22 @@ export interface RefreshTokenTable {
   consumed_at: number | null
   /** The API its access tokens are for; null for /userinfo (0006_sessions). */
   audience: string | null
+  /** The login session it belongs to (0007); null for tokens issued before sessions existed. */
+  session_id: string | null
+}
+
+/** One login (0007): what an id_token's sid names. */
+export interface LoginSessionTable {
+  id: string
+  tenant_id: string
+  user_id: string
+  client_id: string
+  /** Part of a hash of the user's password hash at login: a password change ends the session. */
+  password_fingerprint: string
+  created_at: number
+  /** The absolute end: nothing issued for this session outlives it. */
+  expires_at: number
+  ended_at: number | null
 }
 
 export interface ResourceServerTable {
@@ -130,6 +155,8 @@ export interface ClientGrantTable {
   audience: string
   /** JSON array of scope names. */
   scopes: string
+  /** Whether the client's assertions may name a user as sub for this API (0007). */
+  act_for_users: Generated<number>
   created_at: number
 }
 
@@ -202,6 +229,51 @@ export interface RequestCounterTable {
   reset_at_ms: number
 }
 
+export interface ConfigVersionTable {
+  id: number
+  version: number
+}
+
+/** A fixed-window request counter (key: limiter and client), epoch milliseconds. */
+/** A user's second factor (0007). */
+export interface MfaAuthenticatorTable {
+  id: string
+  tenant_id: string
+  user_id: string
+  /** otp, oob or recovery-code. */
+  type: string
+  oob_channel: string | null
+  phone_number: string | null
+  /** otp: the encrypted TOTP secret; recovery-code: the code's sha256. */
+  secret: string | null
+  active: number
+  /** The last TOTP time step accepted. */
+  last_step: number
+  created_at: number
+}
+
+/** A login waiting for its second factor (0007); the mfa_token is stored by hash only. */
+export interface MfaTransactionTable {
+  token_hash: string
+  tenant_id: string
+  client_id: string
+  user_id: string
+  /** JSON: what the password grant would have minted (scopes, audience, device). */
+  mint: string
+  expires_at: number
+}
+
+/** An oob challenge (0007): the oob_code by hash, the code sent to the user by salted hash. */
+export interface MfaOobCodeTable {
+  code_hash: string
+  tenant_id: string
+  user_id: string
+  authenticator_id: string
+  binding_salt: string
+  binding_hash: string
+  expires_at: number
+}
+
 export interface Database {
   tenants: TenantTable
   tenant_hosts: TenantHostTable
@@ -218,7 +290,12 @@ export interface Database {
   used_jtis: UsedJtiTable
   resource_servers: ResourceServerTable
   client_grants: ClientGrantTable
+  login_sessions: LoginSessionTable
+  config_version: ConfigVersionTable
   request_counters: RequestCounterTable
+  mfa_authenticators: MfaAuthenticatorTable
+  mfa_transactions: MfaTransactionTable
+  mfa_oob_codes: MfaOobCodeTable
 }
 
 export type TenantRow = Selectable<TenantTable>

@@ -5,12 +5,12 @@ import { sql, type Kysely, type Selectable } from 'kysely'
 import { randomBytes } from 'node:crypto'
 import { allowance } from './ip-allowance.js'
 import type {
-  AuditEventTable, ClientGrantTable, ClientTable, ConnectionTable, Database, OutboxTable, PasswordlessCodeTable, RefreshTokenTable,
+  MfaAuthenticatorTable, AuditEventTable, ClientGrantTable, ClientTable, ConnectionTable, Database, LoginSessionTable, OutboxTable, PasswordlessCodeTable, RefreshTokenTable,
   ResourceServerTable, SigningKeyTable, TenantTable, UserTable,
 } from './schema.js'
 import type {
-  AttemptKey, AuditEvent, AuditEventType, AuditQuery, Client, ClientGrant, Connection, IpAllowance, IpBudget, OutboxMessage,
-  PasswordlessCodeRecord, ProvisioningStore, RefreshTokenRecord, RequestCount, ResourceServer, SigningKey, Store, StoredRefreshToken, Tenant, User,
+  MfaAuthenticator, MfaOobCode, MfaTransaction, AttemptKey, AuditEvent, AuditEventType, AuditQuery, Client, ClientGrant, Connection, IpAllowance, IpBudget, LoginSession, OutboxMessage,
+  PasswordlessCodeRecord, ProvisioningStore, RefreshTokenRecord, ResourceServer, SigningKey, Store, StoredRefreshToken, Tenant, User,
 } from './port.js'
 
 const json = (text: string) => JSON.parse(text)
@@ -19,6 +19,7 @@ const toTenant = (r: Selectable<TenantTable>): Tenant => ({
   id: r.id, name: r.name, isDefault: r.is_default === 1, publicUrl: r.public_url, signingAlg: r.signing_alg,
   defaultConnection: r.default_connection,
   attackProtection: json(r.attack_protection),
+  ...(r.mfa && r.mfa !== '{}' ? { mfa: json(r.mfa) } : {}),
 })
 
 const toConnection = (r: Selectable<ConnectionTable>): Connection => ({
@@ -32,7 +33,15 @@ const toClient = (r: Selectable<ClientTable>): Client => ({
   authMethods: json(r.auth_methods),
   requireEmailVerified: r.require_email_verified === 1,
   callbacks: json(r.callbacks),
-  jwks: r.jwks === null ? null : json(r.jwks), jwksUri: r.jwks_uri, actForUsers: r.act_for_users === 1,
+  jwks: r.jwks === null ? null : json(r.jwks), jwksUri: r.jwks_uri,
+  trustForwardedIp: r.token_endpoint_ip_header_trusted === 1,
+  mfaPolicy: (r.mfa_policy ?? null) as Client['mfaPolicy'],
+})
+
+const toAuthenticator = (r: Selectable<MfaAuthenticatorTable>): MfaAuthenticator => ({
+  id: r.id, tenantId: r.tenant_id, userId: r.user_id, type: r.type as MfaAuthenticator['type'],
+  oobChannel: r.oob_channel as MfaAuthenticator['oobChannel'], phoneNumber: r.phone_number, secret: r.secret,
+  active: r.active === 1, lastStep: Number(r.last_step), createdAt: Number(r.created_at),
 })
 
 const toUser = (r: Selectable<UserTable>): User => ({
@@ -61,6 +70,12 @@ const toRefreshToken = (r: Selectable<RefreshTokenTable>): StoredRefreshToken =>
   userId: r.user_id, device: r.device, scope: r.scope, createdAt: Number(r.created_at),
   expiresAt: Number(r.expires_at), revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
   consumedAt: r.consumed_at === null ? null : Number(r.consumed_at), audience: r.audience,
+  sessionId: r.session_id,
+})
+
+const toLoginSession = (r: Selectable<LoginSessionTable>): LoginSession => ({
+  id: r.id, tenantId: r.tenant_id, userId: r.user_id, clientId: r.client_id, passwordFingerprint: r.password_fingerprint,
+  createdAt: Number(r.created_at), expiresAt: Number(r.expires_at), endedAt: r.ended_at === null ? null : Number(r.ended_at),
 })
 
 const toPasswordlessCode = (r: Selectable<PasswordlessCodeTable>): PasswordlessCodeRecord => ({
@@ -76,7 +91,7 @@ const toOutboxMessage = (r: Selectable<OutboxTable>): OutboxMessage => ({
 const fromRefreshToken = (t: RefreshTokenRecord): RefreshTokenTable => ({
   id: t.id, token_hash: t.tokenHash, family_id: t.familyId, tenant_id: t.tenantId, client_id: t.clientId,
   user_id: t.userId, device: t.device, scope: t.scope, created_at: t.createdAt, expires_at: t.expiresAt,
-  revoked_at: null, consumed_at: null, audience: t.audience ?? null,
+  revoked_at: null, consumed_at: null, audience: t.audience ?? null, session_id: t.sessionId ?? null,
 })
 
 const toResourceServer = (r: Selectable<ResourceServerTable>): ResourceServer => ({
@@ -86,22 +101,88 @@ const toResourceServer = (r: Selectable<ResourceServerTable>): ResourceServer =>
 
 const toClientGrant = (r: Selectable<ClientGrantTable>): ClientGrant => ({
   tenantId: r.tenant_id, clientId: r.client_id, audience: r.audience, scopes: json(r.scopes),
+  actForUsers: r.act_for_users === 1,
 })
 
 export class SqlStore implements Store {
   constructor (
     private readonly db: Kysely<Database>,
-    options: { shared: boolean, onClose?: () => Promise<void> },
+    options: {
+      shared: boolean
+      onClose?: () => Promise<void>
+      /** Configuration changes made through this store (and its transactions), counted after they commit. */
+      changes?: { configuration: number }
+    },
   ) {
     this.shared = options.shared
     this.onClose = options.onClose ?? (async () => { await db.destroy() })
+    this.changes = options.changes ?? { configuration: 0 }
   }
 
   readonly shared: boolean
   private readonly onClose: () => Promise<void>
+  private readonly changes: { configuration: number }
 
   async transaction<T> (work: (store: ProvisioningStore) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new SqlStore(trx, { shared: this.shared, onClose: async () => {} })))
+    try {
+      return await this.db.transaction().execute((trx) => work(new SqlStore(trx, { shared: this.shared, onClose: async () => {}, changes: this.changes })))
+    } finally {
+      this.changes.configuration++
+    }
+  }
+
+  // Configuration version: every write to tenants, hosts, connections, clients, APIs, client grants
+  // or signing keys bumps it in the same transaction, so a process reading configuration from memory
+  // (config-snapshot.ts) learns of the change by reading one number, whichever process made it.
+
+  async configVersion (): Promise<number> {
+    const row = await this.db.selectFrom('config_version').select('version').where('id', '=', 1).executeTakeFirst()
+    return Number(row?.version ?? 0)
+  }
+
+  localConfigChanges (): number { return this.changes.configuration }
+
+  /** Runs a configuration write and bumps the version in the same transaction (its own, unless in one). */
+  private async configWrite<T> (work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    const writeAndBump = async (db: Kysely<Database>) => {
+      const result = await work(db)
+      await db.updateTable('config_version').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', 1).execute()
+      return result
+    }
+    if (this.db.isTransaction) return writeAndBump(this.db)
+    try {
+      return await this.db.transaction().execute(writeAndBump)
+    } finally {
+      this.changes.configuration++
+    }
+  }
+
+  // What a configuration snapshot loads: everything of one tenant at once.
+
+  async allTenantHosts (): Promise<Array<{ host: string, tenantId: string }>> {
+    const rows = await this.db.selectFrom('tenant_hosts').selectAll().execute()
+    return rows.map((r) => ({ host: r.host, tenantId: r.tenant_id }))
+  }
+
+  async allConnectionNames (): Promise<Array<{ tenantId: string, name: string }>> {
+    const rows = await this.db.selectFrom('connections').select(['tenant_id', 'name']).execute()
+    return rows.map((r) => ({ tenantId: r.tenant_id, name: r.name }))
+  }
+
+  async clientsOfTenant (tenantId: string): Promise<Client[]> {
+    return (await this.db.selectFrom('clients').selectAll().where('tenant_id', '=', tenantId).execute()).map(toClient)
+  }
+
+  async connectionsOfTenant (tenantId: string): Promise<Connection[]> {
+    return (await this.db.selectFrom('connections').selectAll().where('tenant_id', '=', tenantId).execute()).map(toConnection)
+  }
+
+  async resourceServersOfTenant (tenantId: string): Promise<ResourceServer[]> {
+    return (await this.db.selectFrom('resource_servers').selectAll().where('tenant_id', '=', tenantId).execute()).map(toResourceServer)
+  }
+
+  async clientGrantsOfTenant (tenantId: string): Promise<ClientGrant[]> {
+    return (await this.db.selectFrom('client_grants').selectAll().where('tenant_id', '=', tenantId).execute()).map(toClientGrant)
   }
 
   async close (): Promise<void> { await this.onClose() }
@@ -130,22 +211,25 @@ export class SqlStore implements Store {
   }
 
   async upsertTenant (tenant: Tenant, hosts: string[]): Promise<void> {
-    const values = {
-      id: tenant.id, name: tenant.name, is_default: tenant.isDefault ? 1 : 0, public_url: tenant.publicUrl,
-      signing_alg: tenant.signingAlg, default_connection: tenant.defaultConnection, created_at: Math.floor(Date.now() / 1000),
-      attack_protection: JSON.stringify(tenant.attackProtection ?? {}),
-    }
-    const { created_at: _, id: __, ...changes } = values
-    await this.db.insertInto('tenants').values(values)
-      .onConflict((oc) => oc.column('id').doUpdateSet(changes)).execute()
-    if (tenant.isDefault) {
-      await this.db.updateTable('tenants').set({ is_default: 0 }).where('id', '!=', tenant.id).execute()
-    }
-    await this.db.deleteFrom('tenant_hosts').where('tenant_id', '=', tenant.id).execute()
-    if (hosts.length > 0) {
-      await this.db.insertInto('tenant_hosts')
-        .values(hosts.map((host) => ({ host: host.toLowerCase(), tenant_id: tenant.id }))).execute()
-    }
+    return this.configWrite(async (db) => {
+      const values = {
+        id: tenant.id, name: tenant.name, is_default: tenant.isDefault ? 1 : 0, public_url: tenant.publicUrl,
+        signing_alg: tenant.signingAlg, default_connection: tenant.defaultConnection, created_at: Math.floor(Date.now() / 1000),
+        attack_protection: JSON.stringify(tenant.attackProtection ?? {}),
+        mfa: JSON.stringify(tenant.mfa ?? {}),
+      }
+      const { created_at: _, id: __, ...changes } = values
+      await db.insertInto('tenants').values(values)
+        .onConflict((oc) => oc.column('id').doUpdateSet(changes)).execute()
+      if (tenant.isDefault) {
+        await db.updateTable('tenants').set({ is_default: 0 }).where('id', '!=', tenant.id).execute()
+      }
+      await db.deleteFrom('tenant_hosts').where('tenant_id', '=', tenant.id).execute()
+      if (hosts.length > 0) {
+        await db.insertInto('tenant_hosts')
+          .values(hosts.map((host) => ({ host: host.toLowerCase(), tenant_id: tenant.id }))).execute()
+      }
+    })
   }
 
   async hostsOfTenant (tenantId: string): Promise<string[]> {
@@ -175,12 +259,14 @@ export class SqlStore implements Store {
   }
 
   async upsertConnection (c: Connection): Promise<void> {
-    const changes = {
-      strategy: c.strategy, enabled_clients: JSON.stringify(c.enabledClients), options: JSON.stringify(c.options),
-    }
-    await this.db.insertInto('connections')
-      .values({ id: c.id, tenant_id: c.tenantId, name: c.name, created_at: Math.floor(Date.now() / 1000), ...changes })
-      .onConflict((oc) => oc.column('id').doUpdateSet(changes)).execute()
+    return this.configWrite(async (db) => {
+      const changes = {
+        strategy: c.strategy, enabled_clients: JSON.stringify(c.enabledClients), options: JSON.stringify(c.options),
+      }
+      await db.insertInto('connections')
+        .values({ id: c.id, tenant_id: c.tenantId, name: c.name, created_at: Math.floor(Date.now() / 1000), ...changes })
+        .onConflict((oc) => oc.column('id').doUpdateSet(changes)).execute()
+    })
   }
 
   // Clients
@@ -192,15 +278,26 @@ export class SqlStore implements Store {
   }
 
   async upsertClient (c: Client): Promise<void> {
-    const changes = {
-      name: c.name, type: c.type, grant_types: JSON.stringify(c.grantTypes), web_origins: JSON.stringify(c.webOrigins),
-      secret_hash: c.secretHash, auth_methods: JSON.stringify(c.authMethods), require_email_verified: c.requireEmailVerified ? 1 : 0,
-      callbacks: JSON.stringify(c.callbacks),
-      jwks: c.jwks ? JSON.stringify(c.jwks) : null, jwks_uri: c.jwksUri ?? null, act_for_users: c.actForUsers ? 1 : 0,
-    }
-    await this.db.insertInto('clients')
-      .values({ client_id: c.clientId, tenant_id: c.tenantId, created_at: Math.floor(Date.now() / 1000), ...changes })
-      .onConflict((oc) => oc.column('client_id').doUpdateSet(changes)).execute()
+    return this.configWrite(async (db) => {
+      const changes = {
+        name: c.name, type: c.type, grant_types: JSON.stringify(c.grantTypes), web_origins: JSON.stringify(c.webOrigins),
+        secret_hash: c.secretHash, auth_methods: JSON.stringify(c.authMethods), require_email_verified: c.requireEmailVerified ? 1 : 0,
+        callbacks: JSON.stringify(c.callbacks),
+        jwks: c.jwks ? JSON.stringify(c.jwks) : null, jwks_uri: c.jwksUri ?? null,
+        token_endpoint_ip_header_trusted: c.trustForwardedIp ? 1 : 0,
+        mfa_policy: c.mfaPolicy ?? null,
+      }
+      await db.insertInto('clients')
+        .values({ client_id: c.clientId, tenant_id: c.tenantId, created_at: Math.floor(Date.now() / 1000), ...changes })
+        .onConflict((oc) => oc.column('client_id').doUpdateSet(changes)).execute()
+    })
+  }
+
+  async deleteClient (tenantId: string, clientId: string): Promise<boolean> {
+    return this.configWrite(async (db) => {
+      const result = await db.deleteFrom('clients').where('tenant_id', '=', tenantId).where('client_id', '=', clientId).executeTakeFirst()
+      return Number(result.numDeletedRows) === 1
+    })
   }
 
   async tenantIdOfClient (clientId: string): Promise<string | undefined> {
@@ -238,14 +335,14 @@ export class SqlStore implements Store {
     const now = Math.floor(Date.now() / 1000)
     const rows = await this.db.selectFrom('signing_keys').selectAll().where('tenant_id', '=', tenantId)
       .where((eb) => eb.or([eb('retire_after', 'is', null), eb('retire_after', '>', now)]))
-      .orderBy('created_at', 'desc').orderBy('kid').execute()
+      .orderBy('seq', 'desc').execute()
     const keys = rows.map(toSigningKey)
     return [...keys.filter((k) => k.status === 'current'), ...keys.filter((k) => k.status !== 'current')]
   }
 
   async allSigningKeys (tenantId: string): Promise<SigningKey[]> {
     const rows = await this.db.selectFrom('signing_keys').selectAll().where('tenant_id', '=', tenantId)
-      .orderBy('created_at', 'desc').orderBy('kid').execute()
+      .orderBy('seq', 'desc').execute()
     const keys = rows.map(toSigningKey)
     return [...keys.filter((k) => k.status === 'current'), ...keys.filter((k) => k.status !== 'current')]
   }
@@ -256,24 +353,31 @@ export class SqlStore implements Store {
   }
 
   async insertSigningKey (key: SigningKey): Promise<void> {
-    await this.db.insertInto('signing_keys').values({
-      kid: key.kid, tenant_id: key.tenantId, alg: key.alg, private_pem: key.privatePem,
-      public_jwk: JSON.stringify(key.publicJwk), status: key.status, created_at: key.createdAt,
-      retire_after: key.retireAfter ?? null,
-    }).execute()
+    return this.configWrite(async (db) => {
+      await db.insertInto('signing_keys').values({
+        kid: key.kid, tenant_id: key.tenantId, alg: key.alg, private_pem: key.privatePem,
+        public_jwk: JSON.stringify(key.publicJwk), status: key.status, created_at: key.createdAt,
+        retire_after: key.retireAfter ?? null,
+        seq: (eb) => eb.selectFrom('signing_keys').select(sql<number>`COALESCE(MAX(seq), 0) + 1`.as('next')),
+      }).execute()
+    })
   }
 
   async retireCurrentSigningKeys (tenantId: string, retireAfter: number): Promise<void> {
-    await this.db.updateTable('signing_keys').set({ status: 'previous', retire_after: retireAfter })
-      .where('tenant_id', '=', tenantId).where('status', '=', 'current').execute()
+    return this.configWrite(async (db) => {
+      await db.updateTable('signing_keys').set({ status: 'previous', retire_after: retireAfter })
+        .where('tenant_id', '=', tenantId).where('status', '=', 'current').execute()
+    })
   }
 
   async deleteRetiredSigningKeys (tenantId: string, now: number): Promise<string[]> {
-    const rows = await this.db.selectFrom('signing_keys').select('kid').where('tenant_id', '=', tenantId)
-      .where('status', '=', 'previous').where('retire_after', '<=', now).execute()
-    const kids = rows.map((r) => r.kid)
-    if (kids.length > 0) await this.db.deleteFrom('signing_keys').where('kid', 'in', kids).execute()
-    return kids
+    return this.configWrite(async (db) => {
+      const rows = await db.selectFrom('signing_keys').select('kid').where('tenant_id', '=', tenantId)
+        .where('status', '=', 'previous').where('retire_after', '<=', now).execute()
+      const kids = rows.map((r) => r.kid)
+      if (kids.length > 0) await db.deleteFrom('signing_keys').where('kid', 'in', kids).execute()
+      return kids
+    })
   }
 
   // One-time values (assertion jtis). The primary key decides atomically: the insert wins, or it
@@ -403,30 +507,35 @@ export class SqlStore implements Store {
     return rows.some((r) => Number(r.tat_ms) > now)
   }
 
-  // Request counters: one upsert decides, counts and reads back.
+  // Request counters (rate limits shared by the processes of one server)
 
-  async countRequest (key: string, windowMs: number, now: number): Promise<RequestCount> {
-    const alive = sql<boolean>`request_counters.reset_at_ms > ${now}`
+  async countRequest (key: string, windowMs: number, now: number): Promise<{ count: number, resetAt: number }> {
     const row = await this.db.insertInto('request_counters').values({ key, count: 1, reset_at_ms: now + windowMs })
       .onConflict((oc) => oc.column('key').doUpdateSet({
-        count: sql<number>`CASE WHEN ${alive} THEN request_counters.count + 1 ELSE 1 END`,
-        reset_at_ms: sql<number>`CASE WHEN ${alive} THEN request_counters.reset_at_ms ELSE excluded.reset_at_ms END`,
+        count: sql<number>`CASE WHEN request_counters.reset_at_ms > ${now} THEN request_counters.count + 1 ELSE 1 END`,
+        reset_at_ms: sql<number>`CASE WHEN request_counters.reset_at_ms > ${now} THEN request_counters.reset_at_ms ELSE excluded.reset_at_ms END`,
       }))
       .returning(['count', 'reset_at_ms']).executeTakeFirstOrThrow()
-    return { count: Number(row.count), resetAtMs: Number(row.reset_at_ms) }
+    return { count: Number(row.count), resetAt: Number(row.reset_at_ms) }
   }
 
-  async deleteEndedCounters (now: number): Promise<void> {
+  async deleteExpiredRequestCounters (now: number): Promise<void> {
     await this.db.deleteFrom('request_counters').where('reset_at_ms', '<=', now).execute()
   }
 
   // Audit log
 
   async recordEvent (e: AuditEvent): Promise<void> {
-    await this.db.insertInto('audit_events').values({
+    await this.recordEvents([e])
+  }
+
+  /** Writes a batch of events in one statement. */
+  async recordEvents (events: AuditEvent[]): Promise<void> {
+    if (events.length === 0) return
+    await this.db.insertInto('audit_events').values(events.map((e) => ({
       id: eventId(e.createdAt), type: e.type, tenant_id: e.tenantId, client_id: e.clientId, connection: e.connection,
       user_id: e.userId, login: e.login, ip: e.ip, detail: e.detail, created_at_ms: e.createdAt,
-    }).execute()
+    }))).execute()
   }
 
   async events (query: AuditQuery): Promise<AuditEvent[]> {
@@ -456,6 +565,44 @@ export class SqlStore implements Store {
     return Number(result.numUpdatedRows)
   }
 
+  // Login sessions
+
+  async insertLoginSession (s: LoginSession): Promise<void> {
+    await this.db.insertInto('login_sessions').values({
+      id: s.id, tenant_id: s.tenantId, user_id: s.userId, client_id: s.clientId, password_fingerprint: s.passwordFingerprint,
+      created_at: s.createdAt, expires_at: s.expiresAt, ended_at: s.endedAt,
+    }).execute()
+  }
+
+  async loginSessionById (id: string): Promise<LoginSession | undefined> {
+    const row = await this.db.selectFrom('login_sessions').selectAll().where('id', '=', id).executeTakeFirst()
+    return row && toLoginSession(row)
+  }
+
+  async endLoginSession (id: string, now: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const ended = await trx.updateTable('login_sessions').set({ ended_at: now })
+        .where('id', '=', id).where('ended_at', 'is', null).executeTakeFirst()
+      await trx.updateTable('refresh_tokens').set({ revoked_at: now })
+        .where('session_id', '=', id).where('revoked_at', 'is', null).execute()
+      return Number(ended.numUpdatedRows) === 1
+    })
+  }
+
+  async endLoginSessionsOfUser (tenantId: string, userId: string, now: number): Promise<number> {
+    const ended = await this.db.updateTable('login_sessions').set({ ended_at: now })
+      .where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('ended_at', 'is', null).executeTakeFirst()
+    // Every refresh token of the user's sessions, ended now or before.
+    await this.db.updateTable('refresh_tokens').set({ revoked_at: now })
+      .where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('session_id', 'is not', null)
+      .where('revoked_at', 'is', null).execute()
+    return Number(ended.numUpdatedRows)
+  }
+
+  async deleteExpiredLoginSessions (now: number): Promise<void> {
+    await this.db.deleteFrom('login_sessions').where('expires_at', '<=', now).execute()
+  }
+
   // APIs (resource servers) and client grants
 
   async resourceServerByIdentifier (tenantId: string, identifier: string): Promise<ResourceServer | undefined> {
@@ -471,23 +618,35 @@ export class SqlStore implements Store {
   }
 
   async upsertResourceServer (api: ResourceServer): Promise<void> {
-    const changes = {
-      name: api.name, scopes: JSON.stringify(api.scopes), token_lifetime: api.tokenLifetime,
-      allow_offline_access: api.allowOfflineAccess ? 1 : 0,
-    }
-    await this.db.insertInto('resource_servers')
-      .values({ id: api.id, tenant_id: api.tenantId, identifier: api.identifier, created_at: Math.floor(Date.now() / 1000), ...changes })
-      .onConflict((oc) => oc.column('id').doUpdateSet(changes)).execute()
+    return this.configWrite(async (db) => {
+      const changes = {
+        name: api.name, scopes: JSON.stringify(api.scopes), token_lifetime: api.tokenLifetime,
+        allow_offline_access: api.allowOfflineAccess ? 1 : 0,
+      }
+      await db.insertInto('resource_servers')
+        .values({ id: api.id, tenant_id: api.tenantId, identifier: api.identifier, created_at: Math.floor(Date.now() / 1000), ...changes })
+        .onConflict((oc) => oc.column('id').doUpdateSet(changes)).execute()
+    })
   }
 
   async upsertClientGrant (grant: ClientGrant): Promise<void> {
-    const changes = { scopes: JSON.stringify(grant.scopes) }
-    await this.db.insertInto('client_grants')
-      .values({
-        id: `${grant.clientId} ${grant.audience}`, tenant_id: grant.tenantId, client_id: grant.clientId,
-        audience: grant.audience, created_at: Math.floor(Date.now() / 1000), ...changes,
-      })
-      .onConflict((oc) => oc.columns(['client_id', 'audience']).doUpdateSet(changes)).execute()
+    return this.configWrite(async (db) => {
+      const changes = { scopes: JSON.stringify(grant.scopes), act_for_users: grant.actForUsers ? 1 : 0 }
+      await db.insertInto('client_grants')
+        .values({
+          id: `${grant.clientId} ${grant.audience}`, tenant_id: grant.tenantId, client_id: grant.clientId,
+          audience: grant.audience, created_at: Math.floor(Date.now() / 1000), ...changes,
+        })
+        .onConflict((oc) => oc.columns(['client_id', 'audience']).doUpdateSet(changes)).execute()
+    })
+  }
+
+  async deleteClientGrant (tenantId: string, clientId: string, audience: string): Promise<boolean> {
+    return this.configWrite(async (db) => {
+      const result = await db.deleteFrom('client_grants')
+        .where('tenant_id', '=', tenantId).where('client_id', '=', clientId).where('audience', '=', audience).executeTakeFirst()
+      return Number(result.numDeletedRows) === 1
+    })
   }
 
   // Web origins (CORS)
@@ -495,6 +654,92 @@ export class SqlStore implements Store {
   async webOriginsOfTenant (tenantId: string): Promise<string[]> {
     const rows = await this.db.selectFrom('clients').select('web_origins').where('tenant_id', '=', tenantId).execute()
     return [...new Set(rows.flatMap((r) => json(r.web_origins) as string[]))]
+  }
+
+  // MFA
+
+  async authenticatorsOfUser (tenantId: string, userId: string): Promise<MfaAuthenticator[]> {
+    const rows = await this.db.selectFrom('mfa_authenticators').selectAll()
+      .where('tenant_id', '=', tenantId).where('user_id', '=', userId).orderBy('created_at').orderBy('id').execute()
+    return rows.map(toAuthenticator)
+  }
+
+  async insertAuthenticator (a: MfaAuthenticator): Promise<void> {
+    await this.db.insertInto('mfa_authenticators').values({
+      id: a.id, tenant_id: a.tenantId, user_id: a.userId, type: a.type, oob_channel: a.oobChannel, phone_number: a.phoneNumber,
+      secret: a.secret, active: a.active ? 1 : 0, last_step: a.lastStep, created_at: a.createdAt,
+    }).execute()
+  }
+
+  async activateAuthenticator (tenantId: string, userId: string, id: string): Promise<void> {
+    await this.db.updateTable('mfa_authenticators').set({ active: 1 })
+      .where('tenant_id', '=', tenantId).where('user_id', '=', userId)
+      .where((eb) => eb.or([eb('id', '=', id), eb('type', '=', 'recovery-code')])).execute()
+  }
+
+  async acceptTotpStep (id: string, step: number): Promise<boolean> {
+    const result = await this.db.updateTable('mfa_authenticators').set({ last_step: step })
+      .where('id', '=', id).where('last_step', '<', step).executeTakeFirst()
+    return Number(result.numUpdatedRows) === 1
+  }
+
+  async replaceSecret (id: string, expected: string, next: string): Promise<boolean> {
+    const result = await this.db.updateTable('mfa_authenticators').set({ secret: next })
+      .where('id', '=', id).where('secret', '=', expected).executeTakeFirst()
+    return Number(result.numUpdatedRows) === 1
+  }
+
+  async deleteAuthenticators (tenantId: string, userId: string, ids?: string[]): Promise<number> {
+    let q = this.db.deleteFrom('mfa_authenticators').where('tenant_id', '=', tenantId).where('user_id', '=', userId)
+    if (ids) {
+      if (ids.length === 0) return 0
+      q = q.where('id', 'in', ids)
+    }
+    const result = await q.executeTakeFirst()
+    return Number(result.numDeletedRows)
+  }
+
+  async insertMfaTransaction (t: MfaTransaction, now: number): Promise<void> {
+    // Expired logins are useless: each insert sweeps them, so the table stays small. They are kept a
+    // day past their end, so that a client is told its mfa_token expired rather than that it is unknown.
+    await this.db.deleteFrom('mfa_transactions').where('expires_at', '<=', now - 86400).execute()
+    await this.db.deleteFrom('mfa_oob_codes').where('expires_at', '<=', now).execute()
+    await this.db.insertInto('mfa_transactions').values({
+      token_hash: t.tokenHash, tenant_id: t.tenantId, client_id: t.clientId, user_id: t.userId,
+      mint: JSON.stringify(t.mint), expires_at: t.expiresAt,
+    }).execute()
+  }
+
+  async mfaTransaction (tokenHash: string): Promise<MfaTransaction | undefined> {
+    const r = await this.db.selectFrom('mfa_transactions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()
+    return r && {
+      tokenHash: r.token_hash, tenantId: r.tenant_id, clientId: r.client_id, userId: r.user_id, mint: json(r.mint), expiresAt: Number(r.expires_at),
+    }
+  }
+
+  async consumeMfaTransaction (tokenHash: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('mfa_transactions').where('token_hash', '=', tokenHash).executeTakeFirst()
+    return Number(result.numDeletedRows) === 1
+  }
+
+  async insertOobCode (c: MfaOobCode): Promise<void> {
+    await this.db.insertInto('mfa_oob_codes').values({
+      code_hash: c.codeHash, tenant_id: c.tenantId, user_id: c.userId, authenticator_id: c.authenticatorId,
+      binding_salt: c.bindingSalt, binding_hash: c.bindingHash, expires_at: c.expiresAt,
+    }).execute()
+  }
+
+  async oobCode (codeHash: string): Promise<MfaOobCode | undefined> {
+    const r = await this.db.selectFrom('mfa_oob_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst()
+    return r && {
+      codeHash: r.code_hash, tenantId: r.tenant_id, userId: r.user_id, authenticatorId: r.authenticator_id,
+      bindingSalt: r.binding_salt, bindingHash: r.binding_hash, expiresAt: Number(r.expires_at),
+    }
+  }
+
+  async consumeOobCode (codeHash: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('mfa_oob_codes').where('code_hash', '=', codeHash).executeTakeFirst()
+    return Number(result.numDeletedRows) === 1
   }
 
   // Signup

@@ -4,6 +4,7 @@ import { Kysely, SqliteDialect } from 'kysely'
 import fs from 'node:fs'
 import path from 'node:path'
 import { migrateToLatest } from './migrations.js'
+import { checkpointInBackground, type Checkpointer } from './sqlite-checkpointer.js'
 import type { Database as Tables } from './schema.js'
 import { SqlStore } from './sql-store.js'
 
@@ -17,10 +18,13 @@ const STATEMENT_CACHE_SIZE = 500
  * preparing costs more than running these indexed lookups: it was the largest single cost of a
  * rejected request.
  */
-function withStatementCache (sqlite: Database.Database) {
+function withStatementCache (sqlite: Database.Database, checkpointer: Checkpointer) {
   const statements = new Map<string, Database.Statement>()
   return {
-    close: () => { sqlite.close() },
+    close: () => {
+      sqlite.close()
+      return checkpointer.stop()
+    },
     prepare (sql: string): Database.Statement {
       let statement = statements.get(sql)
       if (!statement) {
@@ -36,12 +40,13 @@ function withStatementCache (sqlite: Database.Database) {
 /** Opens (creating if needed) the store in `dataDir` and migrates it to the latest schema. */
 export async function openSqliteStore (dataDir: string): Promise<SqlStore> {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-  const sqlite = new Database(path.join(dataDir, SQLITE_FILE))
+  const file = path.join(dataDir, SQLITE_FILE)
+  const sqlite = new Database(file)
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, checkpointInBackground(sqlite, file)) }) })
   try {
     await migrateToLatest(db)
   } catch (err) {

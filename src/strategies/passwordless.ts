@@ -1,12 +1,12 @@
-// strategies "sms" and "email": the username is the phone number or email, the password is the code
+// strategies "sms" and "email": the login is the phone number or email, the secret is the code
 // /passwordless/start sent. Used by every endpoint that takes a code (/oauth/ro, /passwordless/verify,
-// the otp grant), through src/grants/password-login.ts.
+// the otp grant), through src/grants/secret-login.ts.
 import type { PasswordlessLogin } from '../passwordless/login.js'
-import type { PasswordStrategy } from './types.js'
+import type { SecretStrategy } from './types.js'
 
-export function passwordlessStrategy (passwordless: PasswordlessLogin): PasswordStrategy {
+export function passwordlessStrategy (passwordless: PasswordlessLogin): SecretStrategy {
   return {
     secret: 'code',
-    verifyPassword: ({ connection, login, password }) => passwordless.verify(connection, login, password),
+    verifySecret: ({ connection, login, secret }) => passwordless.verify(connection, login, secret),
   }
 }

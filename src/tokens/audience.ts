@@ -8,6 +8,12 @@ export const OIDC_SCOPES: readonly string[] = ['openid', 'profile', 'email', 'of
 
 export const userinfoAudience = (issuer: string): string => `${issuer}userinfo`
 
+/** The tenant's MFA API as an audience (Auth0's https://{domain}/mfa/): tokens for managing a user's authenticators. */
+export const mfaAudience = (issuer: string): string => `${issuer}mfa/`
+export const MFA_API_SCOPES: readonly string[] = ['enroll', 'read:authenticators', 'remove:authenticators']
+/** Auth0: tokens for the MFA API live 10 minutes, not configurable. */
+const MFA_API_TOKEN_LIFETIME = 600
+
 export interface ResolvedAudience {
   identifier: string
   /** True for the tenant's /userinfo, which every tenant has without registering it. */
@@ -26,6 +32,11 @@ export async function resolveAudience (apis: ResourceServerDirectory, { tenant, 
 }): Promise<ResolvedAudience> {
   if (audience === userinfoAudience(issuer)) {
     return { identifier: audience, userinfo: true, tokenLifetime: userinfoLifetime, allowOfflineAccess: true }
+  }
+  if (audience === mfaAudience(issuer)) {
+    const undefinedScopes = scopes.filter((s) => !OIDC_SCOPES.includes(s) && !MFA_API_SCOPES.includes(s))
+    if (undefinedScopes.length > 0) throw oauthError('scope_not_allowed', { audience, scopes: undefinedScopes.join(' ') })
+    return { identifier: audience, userinfo: false, tokenLifetime: MFA_API_TOKEN_LIFETIME, allowOfflineAccess: false }
   }
   const api = await apis.resourceServerByIdentifier(tenant.id, audience)
   if (!api) throw oauthError('unknown_audience', { audience })

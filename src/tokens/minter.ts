@@ -3,7 +3,8 @@
 // Refresh tokens rotate: `refresh` consumes the presented one and issues its successor.
 import { randomUUID } from 'node:crypto'
 import { oauthError } from '../errors.js'
-import type { Client, KeyStore, RefreshTokenRecord, RefreshTokenStore, ResourceServerDirectory, SigningKey, StoredRefreshToken, Tenant, User } from '../store/port.js'
+import type { LoginSessions } from '../sessions/login-sessions.js'
+import type { Client, KeyStore, LoginSession, RefreshTokenRecord, RefreshTokenStore, ResourceServerDirectory, SigningKey, StoredRefreshToken, Tenant, User } from '../store/port.js'
 import { randomToken, sha256Hex } from '../security/secrets.js'
 import { resolveAudience, userinfoAudience, type ResolvedAudience } from './audience.js'
 import type { JwtSigner } from './signer.js'
@@ -21,6 +22,8 @@ export interface TokenResponse {
   expires_in: number
   refresh_token?: string
   scope?: string
+  /** The mfa-recovery-code grant's new recovery code. */
+  recovery_code?: string
 }
 
 /** The response of grants that issue only an access token (no user login, no id_token). */
@@ -60,6 +63,8 @@ export interface MintRequest {
    * needs a device. A token issued without a device is bound to the empty device name.
    */
   refreshWithoutDevice?: boolean
+  /** The live session this login continues (the id_token exchange); a new one is started without it. */
+  session?: LoginSession
 }
 
 export interface RefreshRequest {
@@ -100,6 +105,7 @@ export class TokenMinter {
     private readonly signer: JwtSigner,
     private readonly lifetimes: TokenLifetimes,
     private readonly apis: ResourceServerDirectory,
+    private readonly sessions: LoginSessions,
   ) {}
 
   /** Checks that `audience` is the tenant's /userinfo or a registered API defining `scopes`. */
@@ -107,17 +113,20 @@ export class TokenMinter {
     return resolveAudience(this.apis, { tenant, issuer, audience, scopes, userinfoLifetime: this.lifetimes.accessTokenLifetime })
   }
 
-  async mint ({ tenant, issuer, client, user, scopes, device, audience, refreshWithoutDevice }: MintRequest): Promise<TokenResponse> {
+  async mint ({ tenant, issuer, client, user, scopes, device, audience, refreshWithoutDevice, session: continued }: MintRequest): Promise<TokenResponse> {
     const api = await this.resolveAudience({ tenant, issuer, audience: audience ?? userinfoAudience(issuer), scopes })
     const key = await this.currentKey(tenant)
     const iat = now()
+    const session = continued ?? await this.sessions.start({ tenant, client, user, now: iat })
+    // Nothing issued for a session outlives it (an exchange near its end gets shorter tokens).
+    const left = session.expiresAt - iat
     const response: TokenResponse = {
-      ...this.signAccessToken(key, api, { issuer, client, subject: user.id, scopes, iat }),
-      id_token: this.signIdToken(key, { issuer, client, user, scopes, iat }),
+      ...this.signAccessToken(key, api, { issuer, client, subject: user.id, scopes, iat, lifetime: Math.min(api.tokenLifetime, left) }),
+      id_token: this.signIdToken(key, { issuer, client, user, scopes, iat, sid: session.id, lifetime: Math.min(this.lifetimes.idTokenLifetime, left) }),
     }
     if (audience === undefined) delete response.scope
     if (scopes.includes('offline_access') && api.allowOfflineAccess && (device !== undefined || refreshWithoutDevice)) {
-      response.refresh_token = await this.issueRefreshToken(tenant, client, user, scopes, device ?? '', iat, audience ?? null)
+      response.refresh_token = await this.issueRefreshToken(session, scopes, device ?? '', iat, audience ?? null)
     }
     return response
   }
@@ -142,12 +151,13 @@ export class TokenMinter {
       createdAt: now,
       expiresAt: token.expiresAt,
       audience: token.audience,
+      sessionId: token.sessionId ?? null,
     }
     if (!await this.refreshTokens.rotateRefreshToken(token.id, next, now)) {
       throw oauthError('invalid_refresh_token', {}, { cause: new Error('refresh token consumed by a parallel request') })
     }
     const response: TokenResponse = this.signAccessToken(key, api, { issuer, client, subject: user.id, scopes, iat: now })
-    if (scopes.includes('openid')) response.id_token = this.signIdToken(key, { issuer, client, user, scopes, iat: now })
+    if (scopes.includes('openid')) response.id_token = this.signIdToken(key, { issuer, client, user, scopes, iat: now, sid: token.sessionId ?? undefined })
     response.refresh_token = successor
     return response
   }
@@ -184,13 +194,16 @@ export class TokenMinter {
     return { access_token: token, token_type: 'bearer' as const, expires_in: expiresIn, ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}) }
   }
 
-  private signIdToken (key: SigningKey, { issuer, client, user, scopes, iat }: { issuer: string, client: Client, user: User, scopes: string[], iat: number }): string {
+  private signIdToken (key: SigningKey, { issuer, client, user, scopes, iat, sid, lifetime = this.lifetimes.idTokenLifetime }: {
+    issuer: string, client: Client, user: User, scopes: string[], iat: number, sid?: string, lifetime?: number
+  }): string {
     return this.signer.sign(key, {
       iss: issuer,
       sub: user.id,
       aud: client.clientId,
       iat,
-      exp: iat + this.lifetimes.idTokenLifetime,
+      exp: iat + lifetime,
+      ...(sid === undefined ? {} : { sid }),
       ...userClaims(user, scopes),
     })
   }
@@ -202,20 +215,22 @@ export class TokenMinter {
     return key
   }
 
-  private async issueRefreshToken (tenant: Tenant, client: Client, user: User, scopes: string[], device: string, iat: number, audience: string | null): Promise<string> {
+  /** A new family in the session, ending when the session does. */
+  private async issueRefreshToken (session: LoginSession, scopes: string[], device: string, iat: number, audience: string | null): Promise<string> {
     const token = randomToken()
     await this.refreshTokens.insertRefreshToken({
       id: randomUUID(),
       tokenHash: sha256Hex(token),
       familyId: randomUUID(),
-      tenantId: tenant.id,
-      clientId: client.clientId,
-      userId: user.id,
+      tenantId: session.tenantId,
+      clientId: session.clientId,
+      userId: session.userId,
       device,
       scope: scopes.join(' '),
       createdAt: iat,
-      expiresAt: iat + this.lifetimes.refreshTokenLifetime,
+      expiresAt: Math.min(iat + this.lifetimes.refreshTokenLifetime, session.expiresAt),
       audience,
+      sessionId: session.id,
     })
     return token
   }

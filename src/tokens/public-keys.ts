@@ -3,6 +3,7 @@
 // where the key type allows only one, from its type; a key never verifies anything else.
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto'
 import type { Algorithm } from 'fast-jwt'
+import { LRUCache } from 'lru-cache'
 
 /** The algorithms a client may sign its assertions with (never `none`, never an HMAC). */
 export const ASSERTION_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const
@@ -66,14 +67,13 @@ export function verificationKeyFromJwk (jwk: JsonWebKey): VerificationKey {
 }
 
 /** Converting a JWK costs a key parse; the same JWKs come back on every request, so keep them. */
-const converted = new Map<string, VerificationKey>()
+const converted = new LRUCache<string, VerificationKey>({ max: 1000 })
 
 export function cachedVerificationKey (jwk: JsonWebKey): VerificationKey {
   const id = JSON.stringify(jwk)
   let key = converted.get(id)
   if (!key) {
     key = verificationKeyFromJwk(jwk)
-    if (converted.size >= 1000) converted.clear()
     converted.set(id, key)
   }
   return key

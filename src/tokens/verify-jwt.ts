@@ -8,6 +8,10 @@ import type { VerificationKey } from './public-keys.js'
 
 export class JwtRejected extends Error {
   override readonly name = 'JwtRejected'
+  /** Whether the token's only fault is that it expired (bearer tokens answer that differently). */
+  constructor (reason: string, readonly expired = false) {
+    super(reason)
+  }
 }
 
 export interface JwtExpectations {
@@ -48,6 +52,13 @@ const reasons: Partial<Record<string, string>> = {
 }
 
 const reject = (reason: string): never => { throw new JwtRejected(reason) }
+
+export const AUDIENCE_REFUSED = 'the aud claim has a value not accepted here'
+/** fast-jwt's message names the claim whose value it refused. */
+function claimRefused (message: string): string {
+  const claim = /^(?:The|None of) (iss|aud|sub) claim/.exec(message)?.[1]
+  return claim ? `the ${claim} claim has a value not accepted here` : 'a claim (iss, aud or sub) has a value not accepted here'
+}
 
 /** Reads a token's header and claims without verifying anything: only to find whose keys to use. */
 export function peekJwt (token: unknown, maxLength: number): VerifiedJwt {
@@ -96,6 +107,10 @@ export function verifyJwt (token: unknown, expect: JwtExpectations): VerifiedJwt
   } catch (err) {
     if (err instanceof JwtRejected) throw err
     const code = err instanceof TokenError ? err.code : undefined
+    if (code === TokenError.codes.expired) throw new JwtRejected(reasons[code]!, true)
+    if (code === TokenError.codes.invalidClaimValue) return reject(claimRefused((err as Error).message))
+    const missing = code === TokenError.codes.missingRequiredClaim && expect.requiredClaims.find((c) => (err as Error).message === `The ${c} claim is required.`)
+    if (missing) return reject(`the ${missing} claim is missing`)
     return reject(code && reasons[code] ? reasons[code] : 'the token does not verify')
   }
 }

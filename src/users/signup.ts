@@ -5,6 +5,7 @@ import { oauthError } from '../errors.js'
 import { DEFAULT_PASSWORD_POLICY, describePolicy, satisfiesPolicy } from '../security/password-policy.js'
 import type { PasswordHasher } from '../security/password-hasher.js'
 import type { Client, ConnectionDirectory, JsonObject, SignupStore, Tenant, User, UserStore } from '../store/port.js'
+import { isEmailAddress } from '../email-address.js'
 import { resolveConnection } from '../strategies/resolve-connection.js'
 
 export interface SignupRequest {
@@ -24,9 +25,7 @@ export interface SignupDeps {
   hasher: PasswordHasher
 }
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/
 const USERNAME = /^[^@\s]{1,128}$/
-
 /** Auth0's limits on signup metadata: at most 10 properties, string values of at most 500 characters. */
 function checkMetadata (metadata: JsonObject): void {
   const dotted = Object.keys(metadata).find((k) => k.includes('.'))
@@ -41,8 +40,8 @@ export async function signup (deps: SignupDeps, request: SignupRequest): Promise
   const { tenant, client, email, password, username, userMetadata = {} } = request
   const connection = await resolveConnection(deps.connections, tenant, client, request.connection)
   if (connection.strategy !== 'database') throw oauthError('strategy_not_supported')
-  if (!EMAIL.test(email)) throw oauthError('invalid_email')
-  if (username !== undefined && !USERNAME.test(username)) throw oauthError('invalid_username')
+  if (!isEmailAddress(email)) throw oauthError('invalid_email')
+  if (username !== undefined && (username.length > 128 || !USERNAME.test(username))) throw oauthError('invalid_username')
   checkMetadata(userMetadata)
   const policy = connection.options.password_policy ?? DEFAULT_PASSWORD_POLICY
   if (!satisfiesPolicy(policy, password)) throw oauthError('invalid_password', { rules: describePolicy(policy) })

@@ -8,7 +8,7 @@ import { fixture } from '../helpers/fixture.js'
 
 const LEAKED = {
   error: 'password_leaked',
-  error_description: 'This login attempt has been blocked because the password you\'re using was previously disclosed through a data breach (not in this application). Please check your email for more information.',
+  error_description: 'This login has been blocked because your password has been leaked in another website. We’ve sent you an email with instructions on how to unblock it.',
 }
 
 /** The fixture, plus dave, whose password is in the sample breach file. */

@@ -130,14 +130,16 @@ t.test('an attempt that ends without a verdict (user store down) is not counted'
   }
 })
 
-t.test('an administratively blocked user is refused before any hash', async (t) => {
+t.test('an administratively blocked user is told so only after the right password', async (t) => {
   const hasher = countingHasher()
   const app = await buildTestApp(t, { hasher })
   hasher.verifies = 0
   const res = await login(app, { username: 'bob@acme.test' })
   t.equal(res.statusCode, 401)
   t.same(res.json(), { error: 'unauthorized', error_description: 'user is blocked' })
-  t.equal(hasher.verifies, 0)
+  t.equal(hasher.verifies, 1, 'the password is verified first: a refusal before it would reveal the block to anyone')
+  const wrong = await login(app, { username: 'bob@acme.test', password: 'not the password' })
+  t.same(wrong.json(), { error: 'invalid_user_password', error_description: 'Wrong email or password.' }, 'a wrong password: as for anyone')
 })
 
 for (const backend of ['store', 'redis'] as const) {

@@ -1,6 +1,7 @@
 // Which IP the protections count: the connecting address; X-Forwarded-For only from proxies the
 // deliberate trustProxy setting names; auth0-forwarded-for only from a confidential client that
-// authenticates with its secret (its backend logs users in on their behalf).
+// authenticated with its secret on this very request and is marked trusted to forward end-user IPs
+// (token_endpoint_ip_header_trusted: its backend logs users in on their behalf).
 import t from 'tap'
 import { login, protection } from '../helpers/attack.js'
 import { buildTestApp } from '../helpers/app.js'
@@ -12,8 +13,12 @@ const SECRET = 'backend-secret-0123456789'
 function documentWithBackend () {
   const document = fixture()
   const acme = document.tenants[0]
-  acme.clients.push({ client_id: 'backend', name: 'Backend', type: 'machine', grant_types: ['password'], client_secret: SECRET })
-  acme.connections[0].enabled_clients.push('backend')
+  const backend = acme.clients.find((c) => c.client_id === 'backend')!
+  backend.token_endpoint_ip_header_trusted = true
+  backend.client_secret = SECRET
+  // Confidential, with its secret, but not trusted to forward IPs.
+  acme.clients.push({ client_id: 'untrusted', name: 'Untrusted backend', type: 'native', grant_types: ['password'], client_secret: SECRET })
+  acme.connections[0].enabled_clients.push('untrusted')
   return document
 }
 
@@ -53,9 +58,9 @@ t.test('a confidential client authenticated with its secret passes the user\'s I
 
 t.test('anyone else sending auth0-forwarded-for is ignored', async (t) => {
   const app = await buildTestApp(t, { document: documentWithBackend(), config: blockAfterOne })
-  await login(app, { client_id: 'backend', client_secret: 'not the secret', password: 'wrong' }, { ip: '10.0.0.9', headers: { 'auth0-forwarded-for': '203.0.113.5' } })
-  t.same((await login(app, { client_id: 'backend', client_secret: 'not the secret' }, { ip: '10.0.0.9', headers: { 'auth0-forwarded-for': '198.51.100.7' } })).json(),
-    BLOCKED, 'a wrong secret: the connecting address counts')
+  const wrongSecret = await login(app, { client_id: 'backend', client_secret: 'not the secret', password: 'wrong' }, { ip: '10.0.0.9', headers: { 'auth0-forwarded-for': '203.0.113.5' } })
+  t.equal(wrongSecret.statusCode, 401)
+  t.same(wrongSecret.json(), { error: 'invalid_client', error_description: 'Client authentication failed.' }, 'a wrong secret: refused before any password')
 
   await login(app, { password: 'wrong' }, { ip: '10.0.0.10', headers: { 'auth0-forwarded-for': '203.0.113.5' } })
   t.same((await login(app, {}, { ip: '10.0.0.10', headers: { 'auth0-forwarded-for': '198.51.100.7' } })).json(),
@@ -64,4 +69,21 @@ t.test('anyone else sending auth0-forwarded-for is ignored', async (t) => {
   await login(app, { client_id: 'backend', client_secret: SECRET, password: 'wrong' }, { ip: '10.0.0.11', headers: { 'auth0-forwarded-for': 'not an ip' } })
   t.same((await login(app, { client_id: 'backend', client_secret: SECRET }, { ip: '10.0.0.11' })).json(),
     BLOCKED, 'a header that is not an IP: the connecting address counts')
+})
+
+t.test('a client not marked trusted cannot choose the IP, even with its right secret', async (t) => {
+  const app = await buildTestApp(t, { document: documentWithBackend(), config: blockAfterOne })
+  const viaUntrusted = (userIp: string, fields: Record<string, unknown> = {}) =>
+    login(app, { client_id: 'untrusted', client_secret: SECRET, ...fields }, { ip: '10.0.0.12', headers: { 'auth0-forwarded-for': userIp } })
+  t.equal((await viaUntrusted('203.0.113.5', { password: 'wrong' })).statusCode, 401)
+  t.same((await viaUntrusted('198.51.100.7')).json(), BLOCKED, 'the connecting address counts: a fresh forwarded IP does not escape the block')
+})
+
+t.test("another client's secret does not lend its trust to this request's client", async (t) => {
+  const app = await buildTestApp(t, { document: documentWithBackend(), config: blockAfterOne })
+  const basic = 'Basic ' + Buffer.from(`backend:${SECRET}`).toString('base64')
+  // The body names the public client; the header carries the trusted backend's secret.
+  const res = await login(app, { client_id: 'spa', password: 'wrong' }, { ip: '10.0.0.13', headers: { 'auth0-forwarded-for': '203.0.113.5', authorization: basic } })
+  t.equal(res.statusCode, 401)
+  t.same(res.json(), { error: 'invalid_client', error_description: 'Client authentication failed.' }, 'refused before any password is tried')
 })

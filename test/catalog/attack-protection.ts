@@ -57,7 +57,7 @@ export const group: CatalogGroup = {
     {
       key: 'password_leaked', app: 'breached', name: 'password known from a breach',
       request: { body: passwordBody({ password: 'P@ssw0rd' }) }, status: 401,
-      body: { error: 'password_leaked', error_description: 'This login attempt has been blocked because the password you\'re using was previously disclosed through a data breach (not in this application). Please check your email for more information.' },
+      body: { error: 'password_leaked', error_description: 'This login has been blocked because your password has been leaked in another website. We’ve sent you an email with instructions on how to unblock it.' },
     },
     {
       key: 'server_busy', app: 'busy', name: 'event loop under pressure',

@@ -40,7 +40,8 @@ export const group: CatalogGroup = {
     // Seed 003, all grant types, HTTP 403.
     { key: 'invalid_client', name: 'unknown client', request: ro({ client_id: 'nobody' }), status: 403, body: { error: 'unauthorized_client', error_description: 'invalid client' } },
     { key: 'invalid_client', name: 'client of another tenant', request: ro({ client_id: 'other-app' }), status: 403, body: { error: 'unauthorized_client', error_description: 'invalid client' } },
-    { key: 'grant_not_allowed', name: 'grant not allowed for the client', request: ro({ client_id: 'machine' }), status: 403, body: { error: 'unauthorized_client', error_description: "Grant type 'password' not allowed for the client." } },
+    { key: 'invalid_client_credentials', name: 'confidential client without its secret', request: ro({ client_id: 'backend' }), status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed.' } },
+    { key: 'grant_not_allowed', name: 'grant not allowed for the client', request: ro({ client_id: 'machine', client_secret: 'machine-secret-0123456789' }), status: 403, body: { error: 'unauthorized_client', error_description: "Grant type 'password' not allowed for the client." } },
     { key: 'email_not_verified', name: 'login policy: verified email required', request: ro({ client_id: 'strict-spa', username: 'carol@acme.test' }), status: 403, body: { error: 'access_denied', error_description: 'Please verify your email before logging in.' } },
     // Request shape beyond the seed.
     { key: 'missing_parameter', name: 'missing grant_type', request: without('grant_type'), status: 400, body: invalidRequest('missing grant_type parameter') },

@@ -9,6 +9,8 @@ export interface CatalogRequest {
   body?: unknown
   payload?: string
   headers?: Record<string, string>
+  /** Raw bytes sent over a real socket instead, for what the HTTP server answers before any route. */
+  raw?: string
 }
 
 export interface CatalogCase {
@@ -19,6 +21,8 @@ export interface CatalogCase {
   body: { error: string, error_description: string }
   /** Response headers that must be present with exactly these values. */
   headers?: Record<string, string>
+  /** Body fields whose value differs each time (mfa_required's mfa_token): matched, not compared. */
+  variableFields?: Record<string, RegExp>
 }
 
 /** One area's cases and the app they run against; one file per area in test/catalog/. */

@@ -14,9 +14,13 @@ export const TEST_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 }
 // would refuse requests at random. It is measured by the benchmarks; tests use the heap threshold.
 export const TEST_LOAD_SHEDDING: Config['loadShedding'] = { ...defaults.loadShedding, maxEventLoopDelayMs: 0 }
 
+export const TEST_WRITE_THROUGH: Pick<Config, 'configMaxAgeMs' | 'audit'> = { configMaxAgeMs: 0, audit: { flushMs: 200, maxEvents: 1 } }
+
 export function testConfig (t: Test, overrides: Partial<Config> = {}): Config {
   // t.testdir() empties the directory: called only when the test names none (a restart reuses its own).
-  return loadConfig({}, { logLevel: 'silent', argon2: TEST_ARGON2, loadShedding: TEST_LOAD_SHEDDING, ...overrides, dataDir: overrides.dataDir ?? t.testdir() })
+  // Configuration read and audit events written at every request, as a test expects right after a change
+  // made through another store; test/config-snapshot.test.ts covers the server's own settings.
+  return loadConfig({}, { logLevel: 'silent', argon2: TEST_ARGON2, loadShedding: TEST_LOAD_SHEDDING, ...TEST_WRITE_THROUGH, ...overrides, dataDir: overrides.dataDir ?? t.testdir() })
 }
 
 export async function provision (config: Config, document: unknown): Promise<void> {

@@ -53,8 +53,9 @@ export const keys = {
 
 /**
  * The shared fixture, plus: spa may exchange id_tokens; acme and other sign with known keys;
- * machine clients with registered keys (robot: client only; butler: may act for users;
- * sentinel: authenticates with a secret; remote: keys at a jwks_uri).
+ * machine clients with registered keys (robot: client only; butler: may act for users at the API;
+ * sentinel: authenticates with a secret; remote: keys at a jwks_uri), each with a client grant for
+ * the API (robot: read and write things; butler: read:mail and read:things, acting for users).
  */
 export function jwtBearerFixture (options: { jwksUri?: string } = {}): ProvisioningDocument {
   const doc = fixture()
@@ -67,7 +68,7 @@ export function jwtBearerFixture (options: { jwksUri?: string } = {}): Provision
   other.users[0].user_id = 'other|alice'
   acme.connections.find((c) => c.name === 'db')!.enabled_clients.push('robot')
   // The API the assertions ask access tokens for.
-  acme.apis = [{ identifier: 'https://api.acme.test/', name: 'Acme API', scopes: ['read:things', 'write:things', 'read:mail'] }]
+  acme.apis = [{ identifier: API_IDENTIFIER, name: 'Acme API', scopes: ['read:things', 'write:things', 'read:mail'] }]
   acme.clients.find((c) => c.client_id === 'spa')!.grant_types.push(JWT_BEARER)
   acme.clients.find((c) => c.client_id === 'strict-spa')!.grant_types.push(JWT_BEARER)
   acme.clients.push(
@@ -77,7 +78,7 @@ export function jwtBearerFixture (options: { jwksUri?: string } = {}): Provision
     },
     {
       client_id: 'butler', name: 'Butler', type: 'machine', grant_types: [JWT_BEARER],
-      token_endpoint_auth_methods: ['private_key_jwt'], jwks: { keys: [keys.butlerEd.publicJwk, keys.butlerEd2.publicJwk] as any }, act_for_users: true,
+      token_endpoint_auth_methods: ['private_key_jwt'], jwks: { keys: [keys.butlerEd.publicJwk, keys.butlerEd2.publicJwk] as any },
     },
     {
       client_id: 'sentinel', name: 'Sentinel', type: 'machine', grant_types: [JWT_BEARER], client_secret: SENTINEL_SECRET,
@@ -88,6 +89,12 @@ export function jwtBearerFixture (options: { jwksUri?: string } = {}): Provision
       token_endpoint_auth_methods: ['private_key_jwt'], jwks: { keys: [{ ...keys.robotRsa.publicJwk, kid: 'grounded-rsa' }] as any },
     },
   )
+  acme.client_grants = [
+    { client_id: 'robot', audience: API_IDENTIFIER, scope: ['read:things', 'write:things'] },
+    { client_id: 'butler', audience: API_IDENTIFIER, scope: ['read:mail', 'read:things'], act_for_users: true },
+    { client_id: 'sentinel', audience: API_IDENTIFIER, scope: [] },
+  ]
+  if (options.jwksUri) acme.client_grants.push({ client_id: 'remote', audience: API_IDENTIFIER, scope: [] })
   if (options.jwksUri) {
     acme.clients.push({
       client_id: 'remote', name: 'Remote', type: 'machine', grant_types: [JWT_BEARER],
@@ -101,6 +108,7 @@ export function jwtBearerFixture (options: { jwksUri?: string } = {}): Provision
   return doc
 }
 
+export const API_IDENTIFIER = 'https://api.acme.test/'
 export const SENTINEL_SECRET = 'sentinel-secret-0123456789'
 
 export const now = () => Math.floor(Date.now() / 1000)
@@ -157,6 +165,16 @@ export async function verifyServed (app: App, token: string, options: { audience
 }
 
 export const invalidIdToken = { error: 'invalid_grant', error_description: 'The id_token is invalid or has expired.' }
-export const invalidAssertion = { error: 'invalid_grant', error_description: 'The assertion is invalid, has expired or was already used.' }
+export const assertionRefused = (reason: string) => ({ error: 'invalid_grant', error_description: `The assertion was refused: ${reason}.` })
+export const clientAssertionRejected = (reason: string) => ({ error: 'invalid_client', error_description: `Client authentication failed: ${reason}.` })
+/** What each of `malformed` is refused for. */
+export const MALFORMED: Record<keyof typeof malformed, string> = {
+  badBase64: 'the token is not base64url-encoded JSON',
+  badJsonHeader: 'the token is not base64url-encoded JSON',
+  badJsonPayload: 'the token is not base64url-encoded JSON',
+  twoSegments: 'the token does not have three segments',
+  fourSegments: 'the token does not have three segments',
+  notAJwt: 'the token does not have three segments',
+}
 export const userRefused = { error: 'invalid_grant', error_description: 'The user does not exist or is blocked.' }
 export const invalidClient = { error: 'invalid_client', error_description: 'Client authentication failed.' }

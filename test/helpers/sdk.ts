@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Test } from 'tap'
+import type { Config } from '../../src/config.js'
 import type { DriverRequest } from '../sdk/driver.js'
 import { buildTestApp } from './app.js'
 import { makeCertificate } from './tls.js'
@@ -13,9 +14,13 @@ type Without<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never
 export type SdkCall = Without<DriverRequest, 'id'>
 export type SdkAnswer = { result: any, error?: undefined } | { result?: undefined, error: Record<string, any> }
 
-export async function startHttpsTollgateWithSdk (t: Test, document: unknown) {
+export async function startHttpsTollgateWithSdk (t: Test, document: unknown, options: { config?: Partial<Config>, now?: () => number } = {}) {
   const tls = makeCertificate(t)
-  const app = await buildTestApp(t, { document, config: { tls } })
+  // The SDKs call https://localhost:<port>/: the default tenant lists that host, so it serves them.
+  const served = structuredClone(document) as { tenants: Array<{ default?: boolean, hosts: string[] }> }
+  const tenant = served.tenants.find((t) => t.default) ?? served.tenants[0]
+  if (!tenant.hosts.includes('localhost')) tenant.hosts.push('localhost')
+  const app = await buildTestApp(t, { document: served, config: { ...options.config, tls }, now: options.now })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as AddressInfo
 

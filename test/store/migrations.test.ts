@@ -1,4 +1,4 @@
-// Migrations: a store written by the previous schema (0001-0006, as data directories of earlier
+// Migrations: a store written by the previous schema (0001-0010, as data directories of earlier
 // releases hold it) upgrades in place, on SQLite and PostgreSQL; instances starting together on
 // one PostgreSQL migrate it once.
 import Database from 'better-sqlite3'
@@ -11,7 +11,7 @@ import { openSqliteStore, SQLITE_FILE } from '../../src/store/sqlite.js'
 import type { Store } from '../../src/store/port.js'
 import { freshDatabase, query } from '../helpers/postgres.js'
 
-const PREVIOUS = '0006_sessions'
+const PREVIOUS = '0010_mfa'
 const msNow = Date.now()
 const Y2100 = 4102444800
 

@@ -21,7 +21,7 @@ const connection = (tenantId: string, name: string, extra: Partial<Connection> =
 })
 const client = (tenantId: string, clientId: string, extra: Partial<Client> = {}): Client => ({
   clientId, tenantId, name: clientId, type: 'spa', grantTypes: ['password'], webOrigins: [], secretHash: null,
-  authMethods: ['none'], requireEmailVerified: false, callbacks: [], jwks: null, jwksUri: null, actForUsers: false, ...extra,
+  authMethods: ['none'], requireEmailVerified: false, callbacks: [], jwks: null, jwksUri: null, trustForwardedIp: false, mfaPolicy: null, ...extra,
 })
 const user = (tenantId: string, connectionId: string, extra: Partial<User> = {}): User => ({
   id: `auth0|${randomUUID()}`, tenantId, connectionId, email: null, username: null, phoneNumber: null, emailVerified: false,
@@ -81,7 +81,7 @@ export function storeContract (t: Test, open: (t: Test) => Promise<Store>): void
     const machine = client('tenant-acme', 'robot', {
       type: 'machine', grantTypes: ['client_credentials'], secretHash: 'ab'.repeat(32), authMethods: ['client_secret_post', 'private_key_jwt'],
       requireEmailVerified: true, callbacks: ['https://app.acme.test/cb'], jwks: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'abc' }] },
-      actForUsers: true,
+      trustForwardedIp: true,
     })
     await store.upsertClient(machine)
     t.same(await store.clientById('tenant-acme', 'robot'), machine)
@@ -307,13 +307,13 @@ export function storeContract (t: Test, open: (t: Test) => Promise<Store>): void
   t.test('request counters: a fixed window, counted atomically, swept once ended', async (t) => {
     const store = await seeded(open, t)
     const at = Date.now()
-    t.same(await store.countRequest('ip|/x', 1000, at), { count: 1, resetAtMs: at + 1000 })
-    t.same(await store.countRequest('ip|/x', 1000, at + 999), { count: 2, resetAtMs: at + 1000 }, 'the window does not move')
-    t.same(await store.countRequest('ip|/y', 1000, at), { count: 1, resetAtMs: at + 1000 }, 'keys count apart')
-    t.same(await store.countRequest('ip|/x', 1000, at + 1000), { count: 1, resetAtMs: at + 2000 }, 'ended: starts over')
+    t.same(await store.countRequest('ip|/x', 1000, at), { count: 1, resetAt: at + 1000 })
+    t.same(await store.countRequest('ip|/x', 1000, at + 999), { count: 2, resetAt: at + 1000 }, 'the window does not move')
+    t.same(await store.countRequest('ip|/y', 1000, at), { count: 1, resetAt: at + 1000 }, 'keys count apart')
+    t.same(await store.countRequest('ip|/x', 1000, at + 1000), { count: 1, resetAt: at + 2000 }, 'ended: starts over')
     const counts = await Promise.all(Array.from({ length: 20 }, () => store.countRequest('race', 60_000, at)))
     t.same(counts.map((c) => c.count).sort((x, y) => x - y), Array.from({ length: 20 }, (_, i) => i + 1))
-    await store.deleteEndedCounters(at + 1000)
+    await store.deleteExpiredRequestCounters(at + 1000)
     t.equal((await store.countRequest('ip|/y', 1000, at + 500)).count, 1, 'the ended counter was deleted')
     t.equal((await store.countRequest('race', 60_000, at)).count, 21, 'a running one was kept')
   })

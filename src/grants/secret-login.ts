@@ -8,38 +8,39 @@ import { channelOf, isPasswordless, loginLabel } from '../passwordless/channel.j
 import type { AttackProtection } from '../security/attack-protection.js'
 import { checkLoginPolicy } from '../security/login-policy.js'
 import type { Client, Connection, Tenant, User, UserStore } from '../store/port.js'
-import type { PasswordStrategies } from '../strategies/index.js'
+import type { SecretStrategies } from '../strategies/index.js'
 
-export interface PasswordLoginDeps {
+export interface SecretLoginDeps {
   users: UserStore
-  strategies: PasswordStrategies
+  strategies: SecretStrategies
   protection: AttackProtection
 }
 
-export interface PasswordLoginRequest {
+export interface SecretLoginRequest {
   tenant: Tenant
   client: Client
   connection: Connection
   login: string
   /** The password, or the one-time code of a passwordless connection. */
-  password: string
+  secret: string
   /** The end user's IP (request.clientIp). */
   ip: string
 }
 
-export async function loginWithPassword ({ users, strategies, protection }: PasswordLoginDeps,
-  { tenant, client, connection, login, password, ip }: PasswordLoginRequest): Promise<User | undefined> {
+export async function loginWithSecret ({ users, strategies, protection }: SecretLoginDeps,
+  { tenant, client, connection, login, secret, ip }: SecretLoginRequest): Promise<User | undefined> {
   const strategy = strategies.forConnection(connection)
   const known = await users.userByLogin(connection.id, login)
   const isCode = strategy.secret === 'code'
-  // Blocked users, throttled IPs, blocked accounts and breached passwords are refused here, before any
-  // secret is verified, so that a refusal never costs a hash.
+  // Throttled IPs, blocked accounts and breached passwords are refused here, before any secret is
+  // verified, so that a refusal never costs a hash. A blocked user is told so only after a right
+  // secret: answering before would tell anyone which accounts exist and are blocked.
   const attempt = await protection.beforeVerify({
-    tenant, client, connection, login, user: known, ip, password: isCode ? undefined : password, blockCheckedLater: isCode,
+    tenant, client, connection, login, user: known, ip, password: isCode ? undefined : secret,
   })
   let user: User | undefined
   try {
-    user = await strategy.verifyPassword({ connection, login, password, user: known })
+    user = await strategy.verifySecret({ connection, login, secret, user: known })
   } catch (err) {
     await protection.abandon(attempt)
     throw err
@@ -48,8 +49,8 @@ export async function loginWithPassword ({ users, strategies, protection }: Pass
     await protection.afterFailure(attempt)
     return undefined
   }
+  if (user.blocked) await protection.refuseBlockedUser(attempt)
   await protection.afterSuccess(attempt)
-  if (user.blocked) throw oauthError('user_blocked')
   checkLoginPolicy(client, user)
   return user
 }

@@ -1,0 +1,60 @@
+// TOLLGATE_WORKERS > 1: the main process forks that many workers (node:cluster), which share one
+// listening socket and one store (SQLite in WAL mode takes writers from several processes; every
+// invariant that matters is one atomic statement or transaction, see docs/ARCHITECTURE.md). The main
+// process only supervises: it replaces a worker that dies, and on SIGINT/SIGTERM stops every worker
+// gracefully and exits once all have; a worker whose main process is gone stops too.
+import cluster, { type Worker } from 'node:cluster'
+import type { Config } from './config.js'
+
+/** Forks the workers and resolves with the port once every one of them listens. */
+export function startWorkers (config: Config, log: (line: string) => void): Promise<number> {
+  let stopping = false
+  let listening = 0
+  const workers = new Set<Worker>()
+  const fork = () => {
+    const worker = cluster.fork()
+    workers.add(worker)
+    worker.once('exit', (code, signal) => {
+      workers.delete(worker)
+      if (stopping) {
+        if (workers.size === 0) process.exit(0)
+        return
+      }
+      log(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`)
+      fork()
+    })
+    return worker
+  }
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log(`${signal}: stopping ${workers.size} workers`)
+    if (workers.size === 0) process.exit(0)
+    for (const worker of workers) worker.process.kill('SIGTERM')
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+
+  return new Promise((resolve, reject) => {
+    const failedEarly = (worker: Worker) => (code: number) => {
+      if (listening < config.workers) {
+        stopping = true
+        for (const other of workers) if (other !== worker) other.process.kill('SIGTERM')
+        reject(new Error(`a worker exited (${code}) before the server was listening`))
+      }
+    }
+    for (let i = 0; i < config.workers; i++) {
+      const worker = fork()
+      worker.once('exit', failedEarly(worker))
+      worker.once('listening', (address) => {
+        listening++
+        if (listening === config.workers) resolve(address.port)
+      })
+    }
+  })
+}
+
+/** In a worker: stop gracefully when the main process goes away. */
+export function stopWithMainProcess (stop: (reason: string) => void): void {
+  if (cluster.isWorker) process.once('disconnect', () => { stop('main process gone') })
+}

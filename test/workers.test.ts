@@ -1,0 +1,115 @@
+// TOLLGATE_WORKERS=2: two worker processes on one port and one SQLite file. The invariants that
+// must hold for the whole server, with parallel requests on separate connections (spread over the
+// workers): a brute-force lockout lets exactly `threshold` attempts reach the hasher, a refresh token
+// rotates once, an assertion's jti is spent once, and a request rate limit counts every worker's
+// requests. Then SIGTERM stops the main process and every worker.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import http from 'node:http'
+import path from 'node:path'
+import t, { type Test } from 'tap'
+import { provision, testConfig } from './helpers/app.js'
+import { PASSWORD } from './helpers/fixture.js'
+import { assertion, assertionRefused, JWT_BEARER, jwtBearerFixture, keys } from './helpers/jwt-bearer.js'
+
+const cli = path.join(import.meta.dirname, '..', 'dist', 'src', 'cli.js')
+const API = 'https://api.acme.test/'
+const PARALLEL = 10
+
+function serve (t: Test, env: NodeJS.ProcessEnv): Promise<{ port: number, child: ChildProcess }> {
+  const child = spawn(process.execPath, [cli, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  t.teardown(() => { child.kill('SIGKILL') })
+  return new Promise((resolve, reject) => {
+    let output = ''
+    const timer = setTimeout(() => reject(new Error(`not listening after 60 s:\n${output}`)), 60_000)
+    child.stdout!.on('data', (chunk) => {
+      output += chunk
+      const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]
+      if (port) { clearTimeout(timer); resolve({ port: Number(port), child }) }
+    })
+    child.stderr!.on('data', (chunk) => { output += chunk })
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code} before listening:\n${output}`)) })
+  })
+}
+
+/** One request on a connection of its own (agent: false), so that parallel requests spread over the workers. */
+function request (port: number, method: string, url: string, body?: unknown): Promise<{ status: number, json: any }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body)
+    const req = http.request({
+      host: '127.0.0.1', port, method, path: url, agent: false, timeout: 30_000,
+      headers: { host: 'acme.test', ...(payload ? { 'content-type': 'application/json' } : {}) },
+    }, (res) => {
+      let text = ''
+      res.on('data', (c) => { text += c })
+      res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text) }))
+    })
+    req.on('timeout', () => req.destroy(new Error('no answer within 30 s')))
+    req.on('error', reject)
+    req.end(payload)
+  })
+}
+
+const statuses = (results: Array<{ status: number }>) => results.map((r) => r.status).sort()
+
+t.test('two workers share one port and keep every invariant of the store', async (t) => {
+  const config = testConfig(t)
+  const document = jwtBearerFixture()
+  const acme = document.tenants[0]
+  acme.clients.push({ client_id: 'mobile', name: 'Mobile app', type: 'native', grant_types: ['password', 'refresh_token'] })
+  acme.connections[0].enabled_clients.push('mobile')
+  await provision(config, document)
+  const { port, child } = await serve(t, {
+    ...process.env,
+    TOLLGATE_DATA_DIR: config.dataDir,
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    TOLLGATE_WORKERS: '2',
+    TOLLGATE_ARGON2_MEMORY_COST: '4096',
+    TOLLGATE_ARGON2_TIME_COST: '1',
+    TOLLGATE_BRUTE_FORCE_THRESHOLD: '3',
+    TOLLGATE_MAX_EVENT_LOOP_DELAY_MS: '0',
+    TOLLGATE_HASH_QUEUE: '100',
+    TOLLGATE_RATE_LIMIT_ROUTES: JSON.stringify({ '/.well-known/jwks.json': { max: 4, windowSeconds: 600 } }),
+  })
+  const workers = spawnSync('ps', ['--ppid', String(child.pid), '-o', 'pid='], { encoding: 'utf8' }).stdout.trim().split(/\s+/)
+  t.equal(workers.length, 2, 'two worker processes')
+
+  await t.test('brute force: exactly the threshold of parallel wrong passwords is verified', async (t) => {
+    const wrong = { grant_type: 'password', client_id: 'spa', connection: 'db', username: 'alice@acme.test', password: 'wrong password', scope: 'openid' }
+    const results = await Promise.all(Array.from({ length: PARALLEL }, () => request(port, 'POST', '/oauth/ro', wrong)))
+    t.same(statuses(results), [...Array(3).fill(401), ...Array(PARALLEL - 3).fill(429)])
+    const blocked = { error: 'too_many_attempts', error_description: 'Your account has been blocked after multiple consecutive login attempts.' }
+    for (const r of results) t.same(r.json, r.status === 401 ? { error: 'invalid_user_password', error_description: 'Wrong email or password.' } : blocked)
+    t.same(await request(port, 'POST', '/oauth/ro', { ...wrong, password: PASSWORD }), { status: 429, json: blocked }, 'the right password is refused too')
+  })
+
+  await t.test('refresh: of parallel uses of one token, exactly one rotates it', async (t) => {
+    const login = await request(port, 'POST', '/oauth/token', { grant_type: 'password', client_id: 'mobile', username: 'carol@acme.test', password: PASSWORD, scope: 'openid offline_access' })
+    t.equal(login.status, 200, JSON.stringify(login.json))
+    const body = { grant_type: 'refresh_token', client_id: 'mobile', refresh_token: login.json.refresh_token }
+    const results = await Promise.all(Array.from({ length: PARALLEL }, () => request(port, 'POST', '/oauth/token', body)))
+    t.same(statuses(results), [200, ...Array(PARALLEL - 1).fill(403)])
+    for (const r of results.filter((r) => r.status === 403)) t.same(r.json, { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' })
+  })
+
+  await t.test('jti: of parallel uses of one assertion, exactly one is accepted', async (t) => {
+    const body = { grant_type: JWT_BEARER, audience: API, scope: 'read:things', assertion: await assertion('robot', keys.robotRsa) }
+    const results = await Promise.all(Array.from({ length: PARALLEL }, () => request(port, 'POST', '/oauth/token', body)))
+    t.same(statuses(results), [200, ...Array(PARALLEL - 1).fill(400)])
+    for (const r of results.filter((r) => r.status === 400)) t.same(r.json, assertionRefused('the jti was already used'))
+  })
+
+  await t.test('a request rate limit counts the requests of every worker', async (t) => {
+    const results = await Promise.all(Array.from({ length: PARALLEL }, () => request(port, 'GET', '/.well-known/jwks.json')))
+    t.same(statuses(results), [...Array(4).fill(200), ...Array(PARALLEL - 4).fill(429)])
+    for (const r of results.filter((r) => r.status === 429)) t.same(r.json, { error: 'too_many_requests', error_description: 'Too many requests. Try again later.' })
+  })
+
+  await t.test('SIGTERM stops the main process and every worker', async (t) => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    child.kill('SIGTERM')
+    t.equal(await exited, 0)
+    const left = spawnSync('ps', ['-o', 'pid=', '-p', workers.join(',')], { encoding: 'utf8' }).stdout.trim()
+    t.equal(left, '', 'no worker left')
+  })
+})
