@@ -202,12 +202,12 @@ export function storeContract (t: Test, open: (t: Test) => Promise<Store>): void
     await store.insertUser(owner)
     const first = refreshToken('tenant-acme', owner.id, { audience: 'https://api.acme.test' })
     await store.insertRefreshToken(first)
-    t.same(await store.refreshTokenByHash(first.tokenHash), { ...first, revokedAt: null, consumedAt: null })
+    t.same(await store.refreshTokenByHash(first.tokenHash), { ...first, sessionId: null, revokedAt: null, consumedAt: null })
     t.equal(await store.refreshTokenByHash('nope'), undefined)
     const second = refreshToken('tenant-acme', owner.id, { familyId: first.familyId, createdAt: now + 5 })
     t.equal(await store.rotateRefreshToken(first.id, second, now + 5), true)
     t.match(await store.refreshTokenByHash(first.tokenHash), { consumedAt: now + 5, revokedAt: null })
-    t.same(await store.refreshTokenByHash(second.tokenHash), { ...second, audience: null, revokedAt: null, consumedAt: null })
+    t.same(await store.refreshTokenByHash(second.tokenHash), { ...second, audience: null, sessionId: null, revokedAt: null, consumedAt: null })
     t.equal(await store.rotateRefreshToken(first.id, refreshToken('tenant-acme', owner.id), now + 6), false, 'a consumed token rotates no more')
     const other = refreshToken('tenant-acme', owner.id)
     await store.insertRefreshToken(other)
@@ -240,7 +240,7 @@ export function storeContract (t: Test, open: (t: Test) => Promise<Store>): void
     t.equal(await store.resourceServerByIdentifier('tenant-other', 'https://api.acme.test'), undefined)
     await store.upsertResourceServer({ ...api, scopes: ['read', 'write'], allowOfflineAccess: false })
     t.match(await store.resourceServerByIdentifier('tenant-acme', 'https://api.acme.test'), { scopes: ['read', 'write'], allowOfflineAccess: false })
-    const grant = { tenantId: 'tenant-acme', clientId: 'spa', audience: 'https://api.acme.test', scopes: ['read'] }
+    const grant = { tenantId: 'tenant-acme', clientId: 'spa', audience: 'https://api.acme.test', scopes: ['read'], actForUsers: false }
     await store.upsertClientGrant(grant)
     t.same(await store.clientGrant('tenant-acme', 'spa', 'https://api.acme.test'), grant)
     await store.upsertClientGrant({ ...grant, scopes: ['read', 'write'] })
