@@ -11,6 +11,9 @@ import { openSqliteStore, SQLITE_FILE } from './sqlite.js'
 /** Rows per INSERT: well under PostgreSQL's 65535 parameters for the widest table. */
 const BATCH = 500
 
+/** Tables a migration fills with their one row: the copy replaces it with the source's. */
+const SEEDED_BY_MIGRATIONS = new Set(['config_version'])
+
 export class CopyError extends Error {}
 
 /** The tables of the SQLite file, each after the tables its foreign keys point to. */
@@ -42,10 +45,11 @@ export async function copySqliteToPostgres (dataDir: string, url: string): Promi
   try {
     const tables = tablesInOrder(sqlite)
     return await target.transaction().execute(async (trx) => {
-      for (const table of tables) {
+      for (const table of tables.filter((t) => !SEEDED_BY_MIGRATIONS.has(t))) {
         const { count } = await trx.selectFrom(table).select(sql<number>`count(*)`.as('count')).executeTakeFirstOrThrow()
         if (Number(count) > 0) throw new CopyError(`the target database is not empty: ${table} has rows (copy into a new database)`)
       }
+      for (const table of SEEDED_BY_MIGRATIONS) if (tables.includes(table)) await trx.deleteFrom(table).execute()
       const copied: Array<{ table: string, rows: number }> = []
       for (const table of tables) {
         let rows = 0
