@@ -61,6 +61,7 @@ const accountLimits: FastifyPluginAsync = async (app) => {
         .header('x-ratelimit-reset', result.ttlInSeconds)
     }
     if (result.isExceeded) {
+      app.tollgate.metrics.rateLimited('account')
       throw oauthError('account_rate_limited', {}, { headers: { 'retry-after': String(result.ttlInSeconds) } })
     }
   }

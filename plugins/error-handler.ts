@@ -58,11 +58,20 @@ const errorHandler: FastifyPluginAsync = async (app) => {
     const known = classify(error, retryAfterSeconds)
     if (known) {
       if (known.key === 'body_too_large') await drain(request.raw, drainLimitBytes)
-      if (known.key === 'store_unavailable') request.log.warn({ err: { message: (error as Error).message, code: (error as { code?: string }).code } }, 'store unavailable')
-      else if (known.cause) request.log.info({ err: known.cause, error: known.body.error }, 'request refused')
+      if (known.key === 'store_unavailable') {
+        request.log.warn({ err: { message: (error as Error).message, code: (error as { code?: string }).code } }, 'store unavailable')
+      } else if (known.key === 'connection_unavailable') {
+        // An outage of the operator's own user store: worth a warning, and its message is the story.
+        const cause = known.cause instanceof Error ? known.cause : undefined
+        request.log.warn({ connection_error: cause ? `${cause.message}${cause.cause instanceof Error ? `: ${cause.cause.message}` : ''}` : String(known.cause) },
+          'custom database unavailable')
+      } else if (known.cause) {
+        request.log.info({ err: known.cause, error: known.body.error }, 'request refused')
+      }
       return reply.code(known.statusCode).headers(known.headers).send(known.body)
     }
     request.log.error({ err: error }, 'unexpected error')
+    if (error.name === 'SqliteError' || String(error.code).startsWith('SQLITE_')) app.tollgate.metrics.backendError('store')
     const failure = oauthError('server_error', { request_id: String(request.id) })
     return reply.code(failure.statusCode).send(failure.body)
   })

@@ -17,6 +17,7 @@ const loadShedding: FastifyPluginAsync = async (app) => {
     pressureHandler: async (request, _reply, type, value) => {
       // Debug level: under pressure, a line per refused request would add to the load.
       request.log.debug({ type, value }, 'under pressure: request refused')
+      app.tollgate.metrics.shed('pressure')
       throw oauthError('server_busy', {}, { headers: { 'retry-after': String(limits.retryAfterSeconds) } })
     },
   })

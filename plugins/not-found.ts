@@ -4,8 +4,16 @@ import type { FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
 import { oauthError } from '../src/errors.js'
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered: path to methods (the API document's test reads it too). */
+    knownRoutes: ReadonlyMap<string, ReadonlySet<string>>
+  }
+}
+
 const notFound: FastifyPluginAsync = async (app) => {
   const methodsByPath = new Map<string, Set<string>>()
+  app.decorate('knownRoutes', methodsByPath)
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
     const known = methodsByPath.get(route.url) ?? new Set<string>()

@@ -23,10 +23,12 @@ const requestLimits: FastifyPluginAsync = async (app) => {
     keyGenerator: (request) => `${normalizeIP(request.ip)}|${request.routeOptions.url ?? ''}`,
     max: (request) => limitOf(request).max,
     timeWindow: (request) => limitOf(request).windowSeconds * 1000,
-    allowList: (request) => allowListed(request.ip),
+    allowList: (request) => request.routeOptions.config.operational === true || allowListed(request.ip),
     // What this returns is thrown: a catalog error, so that the error handler renders it.
-    errorResponseBuilder: (_request, context) =>
-      oauthError('rate_limited', {}, { headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) } }),
+    errorResponseBuilder: (_request, context) => {
+      app.tollgate.metrics.rateLimited('ip')
+      return oauthError('rate_limited', {}, { headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) } })
+    },
   })
   if (rateLimits.enabled) app.addHook('onRequest', app.rateLimit())
 

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis'
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { ConfigError, type Config } from './config.js'
+import { createMetrics, NO_METRICS } from './metrics.js'
 import { openBreachedPasswords } from './security/breached-passwords.js'
 import { limitHashes } from './security/hash-limiter.js'
 import { createArgon2Hasher, type PasswordHasher } from './security/password-hasher.js'
@@ -21,12 +22,15 @@ import clientIp from '../plugins/client-ip.js'
 import cors from '../plugins/cors.js'
 import dbconnectionsSignup from '../plugins/dbconnections-signup.js'
 import errorHandler from '../plugins/error-handler.js'
+import health from '../plugins/health.js'
 import loadShedding from '../plugins/load-shedding.js'
+import metricsPlugin from '../plugins/metrics.js'
 import mfa from '../plugins/mfa.js'
 import notFound from '../plugins/not-found.js'
 import oauthRevoke from '../plugins/oauth-revoke.js'
 import oauthRo from '../plugins/oauth-ro.js'
 import oauthToken from '../plugins/oauth-token.js'
+import openApi from '../plugins/openapi.js'
 import passwordless from '../plugins/passwordless.js'
 import requestClient from '../plugins/request-client.js'
 import requestLimits from '../plugins/request-limits.js'
@@ -78,7 +82,10 @@ export async function buildApp (options: AppOptions) {
     throw err
   }
   const { hashConcurrency: concurrency, hashQueue: queue, retryAfterSeconds } = config.loadShedding
-  const hasher = limitHashes(options.hasher ?? createArgon2Hasher(config.argon2), { concurrency, queue, retryAfterSeconds })
+  // Metrics are recorded only when they are served.
+  const metrics = config.metrics.port > 0 ? createMetrics() : NO_METRICS
+  const hasher = limitHashes(options.hasher ?? createArgon2Hasher(config.argon2), { concurrency, queue, retryAfterSeconds }, () => { metrics.shed('hash_queue') })
+  metrics.watchHashes(() => hasher.load)
 
   const { server } = config
   // Node's own limits on a request's arrival. A request without Host is let through to be answered
@@ -105,6 +112,8 @@ export async function buildApp (options: AppOptions) {
     genReqId: () => randomUUID(),
     // Fields must arrive as the types the documentation gives: no coercion of arrays or numbers.
     ajv: { customOptions: { coerceTypes: false } },
+    // While draining (src/server.ts), requests on open connections are still answered, readiness 503.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.server.maxConnections = server.maxConnections
   app.server.on('checkExpectation', refuseExpectation)
@@ -116,9 +125,12 @@ export async function buildApp (options: AppOptions) {
   })
 
   // ioredis reconnects by itself; its errors are worth a line in the log, not an unhandled event.
-  redis?.on('error', (err: Error) => { app.log.warn({ err: { message: err.message } }, 'redis connection error') })
+  redis?.on('error', (err: Error) => {
+    metrics.backendError('redis')
+    app.log.warn({ err: { message: err.message } }, 'redis connection error')
+  })
   const attackState = redis ? new RedisAttackState(redis, config.redisKeyPrefix) : store
-  app.decorate('tollgate', createServices(config, store, hasher, { attackState, breachedPasswords, now: options.now, redis }))
+  app.decorate('tollgate', createServices(config, store, hasher, { attackState, breachedPasswords, now: options.now, metrics, redis }))
   app.addHook('onClose', async () => { await (options.store ? store.stopLayers() : store.close()) })
   app.addHook('onClose', async () => {
     breachedPasswords?.close()
@@ -136,10 +148,14 @@ export async function buildApp (options: AppOptions) {
   app.addHook('onReady', async () => { await hasher.verifyNobody('') })
 
   await app.register(errorHandler)
+  await app.register(metricsPlugin)
   await app.register(notFound)
   // Refusals that must stay cheap come first: before the tenant is even looked up.
   await app.register(loadShedding)
   await app.register(requestLimits)
+  // The API document sees every route registered after it.
+  if (config.openApi) await app.register(openApi)
+  await app.register(health, { redis, hasher })
   // Token endpoints take JSON or form bodies; nothing else (Fastify would also read text/plain).
   app.removeContentTypeParser('text/plain')
   await app.register(formbody)

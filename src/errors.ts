@@ -185,6 +185,8 @@ export const catalog = {
   ro_mfa_required: entry(401, 'a0.mfa_required', 'Multifactor authentication required'),
   ro_mfa_registration_required: entry(401, 'a0.mfa_registration_required', 'Multifactor authentication required: enrol a factor first'),
   ro_mfa_invalid_code: entry(401, 'a0.mfa_invalid_code', 'Wrong or expired code.'),
+  // Operations: GET /health/ready when this instance should not be sent traffic.
+  not_ready: entry(503, 'temporarily_unavailable', (p) => `Not ready: ${p.reason}.`),
 
   // HTTP level (seeds 000 to 002).
   not_found: entry(404, 'not_found', 'The requested endpoint does not exist.'),

@@ -1,23 +1,31 @@
-// The process around the app: listen, and close gracefully on SIGINT / SIGTERM.
+// The process around the app: listen, and on SIGINT / SIGTERM drain and close (close-with-grace).
+// Draining: readiness answers 503 at once, the listener stops taking connections, requests in
+// flight get `shutdownDrainMs` to finish, then the rest are cut; the store and Redis close, exit 0.
+import closeWithGrace from 'close-with-grace'
 import { buildApp, type App } from './app.js'
 import { stopWithMainProcess } from './cluster.js'
 import type { Config } from './config.js'
 
 export async function startServer (config: Config): Promise<App> {
   const app = await buildApp({ config })
-  let closing = false
-  const shutdown = (signal: string) => {
-    if (closing) return
-    closing = true
-    app.log.info({ signal }, 'shutting down')
-    app.close().then(() => process.exit(0), (err) => {
-      app.log.error({ err }, 'shutdown failed')
-      process.exit(1)
-    })
+  try {
+    await app.listen({ host: config.host, port: config.port })
+  } catch (err) {
+    await app.close()
+    throw err
   }
-  process.once('SIGINT', shutdown)
-  process.once('SIGTERM', shutdown)
-  stopWithMainProcess(shutdown)
-  await app.listen({ host: config.host, port: config.port })
+  const drainMs = config.shutdownDrainMs
+  const grace = closeWithGrace({ delay: drainMs + 5000, logger: false }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'closing after an unexpected error')
+    else app.log.info({ signal, drainMs }, 'draining, then closing')
+    app.tollgate.lifecycle.draining = true
+    const cut = setTimeout(() => { app.server.closeAllConnections() }, drainMs)
+    cut.unref()
+    await app.close()
+    clearTimeout(cut)
+    app.log.info('closed')
+  })
+  // A worker (TOLLGATE_WORKERS > 1) drains the same way when its main process goes away.
+  stopWithMainProcess(() => { grace.close() })
   return app
 }

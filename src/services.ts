@@ -22,6 +22,7 @@ import { createSecretStrategies } from './strategies/index.js'
 import { TenantResolver } from './tenants/resolve-tenant.js'
 import { passwordlessStrategy } from './strategies/passwordless.js'
 import { AccessTokenVerifier } from './tokens/access-token-verifier.js'
+import { NO_METRICS, type Metrics } from './metrics.js'
 import { IdTokenVerifier } from './tokens/id-token-verifier.js'
 import { TokenMinter } from './tokens/minter.js'
 import { JwtSigner } from './tokens/signer.js'
@@ -45,6 +46,9 @@ export interface Services {
   attackProtection: AttackProtection
   /** Second factors: policy, the MFA API's work, and the MFA grants' checks. */
   multiFactor: MultiFactor
+  metrics: Metrics
+  /** Set when the server drains before closing: readiness answers 503 from then on. */
+  lifecycle: { draining: boolean }
   /** Where rate-limit counters of `name` live (Redis, the shared store, or memory). */
   counters: (name: string) => CounterBackend
 }
@@ -55,11 +59,13 @@ export interface ServiceOptions {
   breachedPasswords?: BreachedPasswords
   /** The clock of attack protection (epoch ms); tests move it. */
   now?: () => number
+  metrics?: Metrics
   /** Shares rate-limit counters between instances (else the shared store does, or memory). */
   redis?: Redis
 }
 
 export function createServices (config: Config, store: Store, hasher: PasswordHasher, options: ServiceOptions = {}): Services {
+  const metrics = options.metrics ?? NO_METRICS
   const sessions = new LoginSessions(store, config.tokens.refreshTokenLifetime)
   const minter = new TokenMinter(store, store, new JwtSigner(), config.tokens, store, sessions)
   const passwordless = createPasswordless(config.passwordless, store)
@@ -68,6 +74,7 @@ export function createServices (config: Config, store: Store, hasher: PasswordHa
   })
   const attackProtection = new AttackProtection({
     defaults: config.attackProtection, state: options.attackState ?? store, audit: store, breached: options.breachedPasswords, now: options.now,
+    observe: metrics.loginOutcome,
   })
   const loginDeps = { users: store, strategies, protection: attackProtection }
   const { key, previousKeys } = config.encryption
@@ -83,7 +90,7 @@ export function createServices (config: Config, store: Store, hasher: PasswordHa
   const assertions = new AssertionVerifier(new ClientKeys(config.jwt), new ReplayGuard(store), config.jwt)
   const grants = createGrants({
     connections: store, minter, idTokens, assertions, sessions, multiFactor, ...loginDeps,
-    refreshTokens: store, apis: store, refreshTokenIdleLifetime: config.tokens.refreshTokenIdleLifetime,
+    refreshTokens: store, apis: store, refreshTokenIdleLifetime: config.tokens.refreshTokenIdleLifetime, onRefreshReuse: metrics.refreshReuse,
   })
   const clientAuthenticator = new ClientAuthenticator(store)
   clientAuthenticator.register('private_key_jwt', privateKeyJwt(assertions))
@@ -91,7 +98,10 @@ export function createServices (config: Config, store: Store, hasher: PasswordHa
   const userInfo = new UserInfo(store)
   const tenants = new TenantResolver(store, { scheme: config.issuerScheme ?? (config.tls ? 'https' : 'http'), cacheSize: config.tenantCacheSize })
   const counters = (name: string) => counterBackend({ redis: options.redis, keyPrefix: config.redisKeyPrefix, store }, name)
-  return { config, store, hasher, tenants, grants, clientAuthenticator, passwordless, sessions, accessTokens, userInfo, attackProtection, multiFactor, counters }
+  return {
+    config, store, hasher, tenants, grants, clientAuthenticator, passwordless, sessions, accessTokens, userInfo, attackProtection, multiFactor,
+    metrics, lifecycle: { draining: false }, counters,
+  }
 }
 
 declare module 'fastify' {

@@ -82,5 +82,25 @@ t.test('tollgate apply', async (t) => {
   const missing = run('apply', path.join(dir, 'nope.json'))
   t.equal(missing.status, 1)
   t.match(missing.stderr, /cannot read .*nope\.json/)
-  t.equal(run('frobnicate').status, 1)
+  t.equal(run('frobnicate').status, 2)
+})
+
+t.test("tollgate apply holds clear passwords to their connection's policy", async (t) => {
+  const dir = t.testdir()
+  const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { env: env(path.join(dir, 'data')), encoding: 'utf8' })
+  const weak = path.join(dir, 'weak.json')
+  const doc = fixture()
+  ;(doc.tenants[0].users[0] as any).password = 'x'
+  writeFileSync(weak, JSON.stringify(doc))
+
+  const refused = run('apply', weak)
+  t.equal(refused.status, 1)
+  t.equal(refused.stderr, `tollgate: ${weak} was not applied, nothing changed: /tenants/0/users/0/password: the password does not satisfy the password policy ` +
+    'of connection db: It must be at least 8 characters in length. (--allow-weak-passwords applies it anyway)\n')
+
+  const allowed = run('apply', '--allow-weak-passwords', weak)
+  t.equal(allowed.status, 0, allowed.stderr)
+  t.equal(allowed.stderr, 'tollgate: warning: /tenants/0/users/0/password: the password does not satisfy the password policy of connection db: ' +
+    'It must be at least 8 characters in length.\n')
+  t.match(allowed.stdout, /^applied .*weak\.json: \d+ created/)
 })

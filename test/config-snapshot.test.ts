@@ -34,7 +34,7 @@ function serve (t: Test, env: NodeJS.ProcessEnv): Promise<{ port: number, child:
 function request (port: number, method: string, url: string, body?: unknown): Promise<{ status: number, json: any }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body)
-    const req = http.request({ host: '127.0.0.1', port, method, path: url, headers: { host: 'acme.test', ...(payload ? { 'content-type': 'application/json' } : {}) } }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: url, agent: false, headers: { host: 'acme.test', ...(payload ? { 'content-type': 'application/json' } : {}) } }, (res) => {
       let text = ''
       res.on('data', (c) => { text += c })
       res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text) }))

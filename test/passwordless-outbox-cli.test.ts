@@ -35,5 +35,8 @@ t.test('tollgate outbox', async (t) => {
   t.notMatch(latest, /sms to/, 'only the latest message')
 
   const refused = await tollgate(dataDir, 'outbox', '--limit', 'all').then(() => undefined, (err: { code: number, stderr: string }) => err)
-  t.match(refused, { code: 1, stderr: 'tollgate: outbox --limit needs a whole number above 0\n' })
+  t.match(refused, { code: 2, stderr: "tollgate: option '--limit <n>' argument 'all' is invalid. it must be a whole number above 0.\n" })
+
+  const json = JSON.parse((await tollgate(dataDir, 'outbox', '--json')).stdout)
+  t.match(json, [{ channel: 'sms', recipient: '+15550000001', connection: 'sms' }, { channel: 'email', recipient: 'cli@acme.test', connection: 'email' }])
 })

@@ -62,6 +62,10 @@ t.test('a file that does not match the schema is refused, naming the bad field, 
     ['host served twice', (d) => { d.tenants[1].hosts.push('acme.test') }, '/tenants/1/hosts', /already served by tenant acme/],
     ['unknown property', (d) => { d.tenants[0].colour = 'red' }, '/tenants/0/colour', /./],
     ['user without any login', (d) => { d.tenants[0].users[0] = { connection: 'db', password: 'x' } }, '/tenants/0/users/0', /email, a username or a phone_number/],
+    ['a client type not allowed', (d) => { d.tenants[0].clients[0].type = 'webapp' }, '/tenants/0/clients/0/type', /^\/tenants\/0\/clients\/0\/type: "webapp" is not allowed: use one of spa, native, machine$/],
+    ['a grant type misspelt', (d) => { d.tenants[0].clients[0].grant_types = ['passwrd'] }, '/tenants/0/clients/0/grant_types/0', /"passwrd" is not allowed: use one of password, /],
+    ["a clear password weaker than the connection's policy", (d) => { d.tenants[0].users[0].password = 'short' }, '/tenants/0/users/0/password',
+      /the password does not satisfy the password policy of connection db: It must be at least 8 characters in length\./],
   ]
   for (const [name, mutate, expectedPath, message] of cases) {
     const doc = fixture()

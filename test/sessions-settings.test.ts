@@ -44,5 +44,5 @@ t.test('settings: refresh token lifetimes and HTTPS files', async (t) => {
   t.same(config.tls, { certFile: '/etc/tollgate/cert.pem', keyFile: '/etc/tollgate/key.pem' })
   t.equal(loadConfig({}).tls, undefined, 'plain HTTP by default')
   t.same([loadConfig({}).tokens.refreshTokenLifetime, loadConfig({}).tokens.refreshTokenIdleLifetime], [2592000, 1296000], "Auth0's defaults")
-  t.throws(() => loadConfig({ TOLLGATE_TLS_CERT_FILE: '/etc/tollgate/cert.pem' }), new ConfigError('invalid setting /tls/keyFile: Expected required property'))
+  t.throws(() => loadConfig({ TOLLGATE_TLS_CERT_FILE: '/etc/tollgate/cert.pem' }), new ConfigError('invalid setting: TOLLGATE_TLS_CERT_FILE and TOLLGATE_TLS_KEY_FILE go together; set both or neither'))
 })

@@ -14,6 +14,8 @@ export interface RefreshTokenGrantDeps {
   minter: TokenMinter
   /** Seconds a refresh token may stay unused before it expires. */
   refreshTokenIdleLifetime: number
+  /** Told of each reuse detected (metrics). */
+  onRefreshReuse?: () => void
 }
 
 const refused = (reason: string) => oauthError('invalid_refresh_token', {}, { cause: new Error(reason) })
@@ -31,6 +33,7 @@ export const refreshTokenGrant = (deps: RefreshTokenGrantDeps) => defineGrant({
     if (token.revokedAt !== null) throw refused('revoked refresh token')
     if (token.consumedAt !== null) {
       const revoked = await deps.refreshTokens.revokeRefreshTokenFamily(token.familyId, now)
+      deps.onRefreshReuse?.()
       throw refused(`refresh token reused: family ${token.familyId} revoked (${revoked} tokens)`)
     }
     if (now >= token.expiresAt) throw refused('refresh token family past its absolute lifetime')

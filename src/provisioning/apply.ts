@@ -1,15 +1,16 @@
 // `tollgate apply`: makes the store hold what a provisioning file declares. All of it is checked
 // before anything is written, and it is written in one transaction: a bad file changes nothing.
 // Applying the same file twice changes nothing the second time.
-import { Value } from '@sinclair/typebox/value'
+import { Value, type ValueError } from '@sinclair/typebox/value'
 import { randomBytes, randomUUID, type JsonWebKey } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
 import { ProvisioningFile, type ProvisionedUserEntry, type ProvisioningDocument } from '../../schemas/provisioning.js'
 import { findDottedField } from '../dotted-fields.js'
 import { invalidIpEntry } from '../security/ip-list.js'
 import type { PasswordHasher } from '../security/password-hasher.js'
+import { DEFAULT_PASSWORD_POLICY, describePolicy, satisfiesPolicy } from '../security/password-policy.js'
 import { sha256Hex } from '../security/secrets.js'
-import type { Client, ClientGrant, Connection, ProvisioningStore, ResourceServer, Store, Tenant, User } from '../store/port.js'
+import type { Client, ClientGrant, Connection, PasswordPolicy, ProvisioningStore, ResourceServer, Store, Tenant, User } from '../store/port.js'
 import { toAttackProtectionOverrides } from './attack-protection.js'
 import { defaults } from '../config.js'
 import { OIDC_SCOPES } from '../tokens/audience.js'
@@ -30,10 +31,19 @@ export interface ApplyReport {
 }
 
 /** Checks a parsed file against the schema and its own references; throws naming the bad path. */
+/** A schema error in words; for a choice of fixed values, the values allowed and the one given. */
+function explainError (error: ValueError): string {
+  const choices = (error.schema as { anyOf?: Array<{ const?: unknown }> }).anyOf?.map((s) => s.const)
+  if (choices && choices.length > 0 && choices.every((c) => typeof c === 'string')) {
+    return `${JSON.stringify(error.value)} is not allowed: use one of ${choices.join(', ')}`
+  }
+  return error.message
+}
+
 export function checkDocument (input: unknown): ProvisioningDocument {
   const withDefaults = Value.Default(ProvisioningFile, structuredClone(input))
   const [first] = Value.Errors(ProvisioningFile, withDefaults)
-  if (first) throw new ProvisioningError(first.path || '/', first.message)
+  if (first) throw new ProvisioningError(first.path || '/', explainError(first))
   const doc = withDefaults as ProvisioningDocument
   const seenHosts = new Map<string, string>()
   doc.tenants.forEach((tenant, t) => {
@@ -121,6 +131,26 @@ function importedKey (source: SigningKeySource, path: string, tenantId = '') {
 export interface ApplyOptions {
   /** How long a replaced signing key stays published (see keyOverlapSeconds). */
   keyOverlapSeconds?: number
+  /** Apply clear passwords that fail their connection's password policy, with a warning each. */
+  allowWeakPasswords?: boolean
+  /** Told what is applied although unwise (a weak password, with allowWeakPasswords). */
+  warn?: (message: string) => void
+}
+
+/** Clear passwords are held to their connection's password policy, as signup holds them. */
+function checkPasswords (doc: ProvisioningDocument, allowWeak: boolean, warn: (message: string) => void): void {
+  doc.tenants.forEach((tenant, t) => {
+    tenant.users.forEach((user, u) => {
+      if (user.password === undefined) return
+      const connection = tenant.connections.find((c) => c.name === user.connection)
+      const policy = (connection?.options as { password_policy?: PasswordPolicy } | undefined)?.password_policy ?? DEFAULT_PASSWORD_POLICY
+      if (satisfiesPolicy(policy, user.password)) return
+      const path = `/tenants/${t}/users/${u}/password`
+      const problem = `the password does not satisfy the password policy of connection ${user.connection}: ${describePolicy(policy)}`
+      if (!allowWeak) throw new ProvisioningError(path, `${problem} (--allow-weak-passwords applies it anyway)`)
+      warn(`${path}: ${problem}`)
+    })
+  })
 }
 
 /** APIs, client grants, and the clients that use client_credentials. */
@@ -163,6 +193,7 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
   const doc = checkDocument(input)
   const overlap = options.keyOverlapSeconds ?? keyOverlapSeconds(defaults)
   const report: ApplyReport = { created: 0, updated: 0, unchanged: 0 }
+  checkPasswords(doc, options.allowWeakPasswords ?? false, options.warn ?? (() => {}))
   const count = (before: unknown, after: unknown) => {
     if (before === undefined) report.created++
     else if (isDeepStrictEqual(before, after)) report.unchanged++

@@ -1,7 +1,8 @@
-// The demo data `npm start` applies: one tenant for localhost, a database connection, a SPA client
-// and a user, so a new user can log in with curl at once; and sms and email connections whose codes
+// The demo data `npm start` (`tollgate serve --demo`) applies: its own tenant, `demo`, for localhost,
+// with a database connection, a SPA client and a user, so a new user can log in with curl at once; and sms and email connections whose codes
 // land in the development outbox (`tollgate outbox`). Applying it again changes nothing.
 import type { ProvisioningDocument } from '../../schemas/provisioning.js'
+import type { Store } from '../store/port.js'
 
 export const DEMO_CLIENT_ID = 'demo-spa'
 export const DEMO_CONNECTION = 'Username-Password-Authentication'
@@ -45,4 +46,28 @@ export function demoLoginCommand (baseUrl: string): string {
     username: DEMO_USER.email, password: DEMO_USER.password, scope: 'openid profile email',
   })
   return `curl -s ${baseUrl}/oauth/ro -H 'content-type: application/json' -d '${body}'`
+}
+
+/**
+ * The demo fitted around what the store already holds: it creates or updates its own tenant, `demo`,
+ * and nothing else. It is the default tenant and serves localhost only when no other tenant does;
+ * `notes` says what it left to the other tenants.
+ */
+export async function demoDocumentFor (store: Store): Promise<{ document: ProvisioningDocument, notes: string[] }> {
+  const document = structuredClone(demoDocument)
+  const demo = document.tenants[0]
+  const notes: string[] = []
+  const others = (await store.allTenants()).filter((t) => t.name !== demo.name)
+  const otherDefault = others.find((t) => t.isDefault)
+  if (otherDefault) {
+    demo.default = false
+    notes.push(`tenant ${otherDefault.name} stays the default tenant`)
+  }
+  const existing = await store.tenantByName(demo.name)
+  const taken = await store.hostsOfOtherTenants(existing?.id ?? '', demo.hosts)
+  if (taken.length > 0) {
+    demo.hosts = demo.hosts.filter((h) => !taken.includes(h))
+    notes.push(`hosts ${taken.join(', ')} stay with their tenants`)
+  }
+  return { document, notes }
 }

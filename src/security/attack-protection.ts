@@ -12,6 +12,7 @@ import { normalizeIP } from '@fastify/rate-limit'
 import { LRUCache } from 'lru-cache'
 import type { Config } from '../config.js'
 import { oauthError } from '../errors.js'
+import type { LoginOutcome } from '../metrics.js'
 import type {
   AttackProtectionOverrides, AttackStateStore, AttemptKey, AuditEventType, AuditLog, Client, Connection, IpAllowance,
   Tenant, User,
@@ -62,6 +63,8 @@ export interface AttackProtectionDeps {
   /** The breached-password list of the deployment, when one is configured. */
   breached?: BreachedPasswords
   now?: () => number
+  /** Told of every login outcome it sees (metrics). */
+  observe?: (outcome: LoginOutcome) => void
 }
 
 /** The account a counter belongs to: a user, or a login that names nobody (counted all the same). */
@@ -78,9 +81,11 @@ export class AttackProtection {
   private readonly now: () => number
   /** Matchers of the allow lists in use (configured, so few; bounded all the same). */
   private readonly allowLists = new LRUCache<string, IpMatcher>({ max: 100 })
+  private readonly observe: (outcome: LoginOutcome) => void
 
   constructor (private readonly deps: AttackProtectionDeps) {
     this.now = deps.now ?? Date.now
+    this.observe = deps.observe ?? (() => {})
   }
 
   settingsFor (tenant: Tenant): AttackProtectionSettings {
@@ -108,6 +113,7 @@ export class AttackProtection {
     if (suspiciousIp.enabled && !exempt) {
       ipAllowance = await this.deps.state.takeIpAllowance(input.tenant.id, ip, budgetOf(settings), now)
       if (!ipAllowance.allowed) {
+        this.observe('too_many_logins')
         throw oauthError('ip_throttled', {}, { headers: { 'retry-after': String(Math.max(1, Math.ceil(ipAllowance.retryAfterMs / 1000))) } })
       }
     }
@@ -122,7 +128,10 @@ export class AttackProtection {
       }
       count = await this.deps.state.countAttempt(counter, fingerprintOf(input.user), now, now + bruteForce.blockSeconds * 1000)
       // Refused attempts stay counted: they keep the block alive, and they are failures of this IP.
-      if (count > bruteForce.threshold) throw oauthError('account_blocked')
+      if (count > bruteForce.threshold) {
+        this.observe('too_many_attempts')
+        throw oauthError('account_blocked')
+      }
     }
 
     const attempt: LoginAttempt = { input, settings, counter, count, ipAllowance }
@@ -139,6 +148,7 @@ export class AttackProtection {
   async afterFailure (attempt: LoginAttempt, detail = 'wrong_password'): Promise<void> {
     const { input, settings } = attempt
     await this.record('failed_login', input, detail)
+    this.observe(detail === 'password_leaked' ? 'password_leaked' : input.user ? 'wrong_password' : 'unknown_user')
     if (attempt.counter && attempt.count === settings.bruteForce.threshold) {
       await this.record('block', input, settings.bruteForce.mode)
     }
@@ -147,6 +157,7 @@ export class AttackProtection {
 
   /** The secret was right: the account's count starts over and the IP gets its failure back. */
   async afterSuccess (attempt: LoginAttempt): Promise<void> {
+    this.observe('success')
     if (attempt.counter) await this.deps.state.clearAttempts(attempt.counter)
     await this.returnAllowance(attempt)
   }
@@ -158,6 +169,7 @@ export class AttackProtection {
   async refuseBlockedUser (attempt: LoginAttempt): Promise<never> {
     await this.abandon(attempt)
     await this.record('failed_login', attempt.input, 'user_blocked')
+    this.observe('blocked')
     throw oauthError('user_blocked')
   }
 

@@ -16,13 +16,14 @@ export interface LimitedHasher extends PasswordHasher {
   readonly load: { running: number, waiting: number }
 }
 
-export function limitHashes (hasher: PasswordHasher, limits: HashLimits): LimitedHasher {
+export function limitHashes (hasher: PasswordHasher, limits: HashLimits, onShed: () => void = () => {}): LimitedHasher {
   let running = 0
   const waiting: Array<() => void> = []
 
   const run = async <T>(work: () => Promise<T>): Promise<T> => {
     if (running >= limits.concurrency) {
       if (waiting.length >= limits.queue) {
+        onShed()
         throw oauthError('server_busy', {}, { headers: { 'retry-after': String(limits.retryAfterSeconds) } })
       }
       // The finishing hash hands its slot over: `running` stays counted for this one.

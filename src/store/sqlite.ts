@@ -37,12 +37,23 @@ function withStatementCache (sqlite: Database.Database, checkpointer: Checkpoint
   }
 }
 
+/** The data directory cannot be created, opened or written: the message names it. */
+export class DataDirError extends Error {
+  override name = 'DataDirError'
+}
+
 /** Opens (creating if needed) the store in `dataDir` and migrates it to the latest schema. */
 export async function openSqliteStore (dataDir: string): Promise<SqlStore> {
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const file = path.join(dataDir, SQLITE_FILE)
-  const sqlite = new Database(file)
-  sqlite.pragma('journal_mode = WAL')
+  let sqlite: Database.Database
+  try {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+    sqlite = new Database(file)
+    sqlite.pragma('journal_mode = WAL')
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException
+    throw new DataDirError(`cannot use the data directory ${dataDir}: ${e.code ?? e.message}`)
+  }
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')

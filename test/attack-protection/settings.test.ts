@@ -29,7 +29,7 @@ t.test('every setting comes from the environment', async (t) => {
     TOLLGATE_HASH_CONCURRENCY: '3',
     TOLLGATE_MAX_EVENT_LOOP_DELAY_MS: '0',
   })
-  t.equal(config.trustProxy, '10.0.0.1, 10.0.0.2')
+  t.equal(config.trustProxy, '10.0.0.1,10.0.0.2')
   t.same(config.attackProtection.bruteForce, { enabled: true, threshold: 5, mode: 'account_lockout', blockSeconds: 3600 })
   t.same(config.attackProtection.suspiciousIp, { enabled: false, maxFailures: 50, windowSeconds: 86400 })
   t.same(config.attackProtection.allowList, ['10.0.0.0/8', '2001:db8::/32'])
@@ -44,15 +44,16 @@ t.test('every setting comes from the environment', async (t) => {
 
 t.test('bad settings stop the start, naming the setting', async (t) => {
   const bad: Array<[Record<string, string>, RegExp]> = [
-    [{ TOLLGATE_BRUTE_FORCE_THRESHOLD: '101' }, /invalid setting \/attackProtection\/bruteForce\/threshold/],
-    [{ TOLLGATE_BRUTE_FORCE_THRESHOLD: '0' }, /invalid setting \/attackProtection\/bruteForce\/threshold/],
-    [{ TOLLGATE_BRUTE_FORCE_MODE: 'everywhere' }, /invalid setting \/attackProtection\/bruteForce\/mode/],
-    [{ TOLLGATE_ATTACK_PROTECTION_ALLOW_LIST: '10.0.0.0/33' }, /invalid setting \/attackProtection\/allowList: 10.0.0.0\/33 is not an address or a CIDR/],
-    [{ TOLLGATE_RATE_LIMIT_ALLOW_LIST: 'localhost' }, /invalid setting \/rateLimits\/allowList: localhost/],
-    [{ TOLLGATE_RATE_LIMIT_ROUTES: '{"/oauth/ro": 5}' }, /invalid setting \/rateLimits\/routes/],
-    [{ TOLLGATE_RATE_LIMIT_ROUTES: 'not json' }, /invalid setting TOLLGATE_RATE_LIMIT_ROUTES: not JSON/],
-    [{ TOLLGATE_REDIS_URL: 'localhost:6379' }, /invalid setting \/redisUrl/],
-    [{ TOLLGATE_HASH_CONCURRENCY: '0' }, /invalid setting \/loadShedding\/hashConcurrency/],
+    [{ TOLLGATE_BRUTE_FORCE_THRESHOLD: '101' }, /^invalid setting TOLLGATE_BRUTE_FORCE_THRESHOLD="101": allowed is an integer, 1 to 100$/],
+    [{ TOLLGATE_BRUTE_FORCE_THRESHOLD: '0' }, /^invalid setting TOLLGATE_BRUTE_FORCE_THRESHOLD="0": allowed is an integer, 1 to 100$/],
+    [{ TOLLGATE_BRUTE_FORCE_MODE: 'everywhere' }, /^invalid setting TOLLGATE_BRUTE_FORCE_MODE="everywhere": allowed is per_ip, account_lockout$/],
+    [{ TOLLGATE_ATTACK_PROTECTION_ALLOW_LIST: '10.0.0.0/33' }, /^invalid setting TOLLGATE_ATTACK_PROTECTION_ALLOW_LIST="10.0.0.0\/33": allowed is IP addresses or CIDRs/],
+    [{ TOLLGATE_RATE_LIMIT_ALLOW_LIST: 'localhost' }, /^invalid setting TOLLGATE_RATE_LIMIT_ALLOW_LIST="localhost"/],
+    [{ TOLLGATE_RATE_LIMIT_ROUTES: '{"/oauth/ro": 5}' }, /^invalid setting TOLLGATE_RATE_LIMIT_ROUTES=/],
+    [{ TOLLGATE_RATE_LIMIT_ROUTES: 'not json' }, /^invalid setting TOLLGATE_RATE_LIMIT_ROUTES="not json": allowed is a JSON object/],
+    [{ TOLLGATE_REDIS_URL: 'localhost:6379' }, /^invalid setting TOLLGATE_REDIS_URL=\(hidden\): allowed is a redis:\/\/ or rediss:\/\/ URL$/],
+    [{ TOLLGATE_HASH_CONCURRENCY: '0' }, /^invalid setting TOLLGATE_HASH_CONCURRENCY="0"/],
+    [{ TOLLGATE_TRUST_PROXY: 'maybe' }, /^invalid setting TOLLGATE_TRUST_PROXY="maybe": allowed is true, false, or IP addresses or CIDRs, comma-separated$/],
   ]
   for (const [env, message] of bad) {
     const err = catching(() => loadConfig(env))

@@ -24,8 +24,14 @@ export async function startHttpsTollgateWithSdk (t: Test, document: unknown, opt
   await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as AddressInfo
 
+  const call = startSdkDriver(t, tls.certFile)
+  return { app, port, domain: `localhost:${port}`, issuer: `https://localhost:${port}/`, call }
+}
+
+/** The SDK driver (test/sdk/driver.ts) in a child process that trusts exactly the certificate in `caFile`. */
+export function startSdkDriver (t: Test, caFile: string): (request: SdkCall) => Promise<SdkAnswer> {
   const child = spawn(process.execPath, [...process.execArgv, path.join(import.meta.dirname, '..', 'sdk', 'driver.ts')], {
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: tls.certFile },
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },
     stdio: ['pipe', 'pipe', 'inherit'],
   })
   const pending = new Map<number, (answer: SdkAnswer) => void>()
@@ -45,5 +51,5 @@ export async function startHttpsTollgateWithSdk (t: Test, document: unknown, opt
     pending.set(id, resolve)
     child.stdin.write(JSON.stringify({ ...request, id }) + '\n')
   })
-  return { app, port, domain: `localhost:${port}`, issuer: `https://localhost:${port}/`, call }
+  return call
 }

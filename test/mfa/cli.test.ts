@@ -25,7 +25,7 @@ t.test('users mfa list shows the authenticators, reset removes them, --help does
 
   const help = await tollgate(dataDir, 'users', 'mfa', 'reset', '--connection', 'db', 'alice@acme.test', '--help')
   t.equal(help.code, 0)
-  t.match(help.stdout, /users mfa reset --connection NAME/)
+  t.match(help.stdout, /Usage: tollgate users mfa reset \[options\] <login>/)
 
   const list = await tollgate(dataDir, 'users', 'mfa', 'list', '--connection', 'db', 'alice@acme.test')
   t.equal(list.code, 0, list.stderr)
@@ -44,7 +44,7 @@ t.test('users mfa list shows the authenticators, reset removes them, --help does
 
   const unknown = await tollgate(dataDir, 'users', 'mfa', 'list', '--connection', 'db', 'nobody@acme.test')
   t.same([unknown.code, unknown.stderr], [1, 'tollgate: no user nobody@acme.test in acme/db\n'])
-  const typo = await tollgate(dataDir, 'users', 'mfa', 'list', '--conection', 'db', 'alice@acme.test')
-  t.equal(typo.code, 1)
-  t.match(typo.stderr, /Unknown option '--conection'/)
+  const typo = await tollgate(dataDir, 'users', 'mfa', 'list', '--connection', 'db', '--tenat', 'acme', 'alice@acme.test')
+  t.equal(typo.code, 2, 'a usage mistake')
+  t.match(typo.stderr, /^tollgate: unknown option '--tenat'/)
 })

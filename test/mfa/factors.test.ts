@@ -158,7 +158,7 @@ t.test('MFA enabled without TOLLGATE_ENCRYPTION_KEY: one line at start', async (
   await provision(config, mfaFixture())
   await t.rejects(buildApp({ config }), new ConfigError('TOLLGATE_ENCRYPTION_KEY is not set, and tenant acme has mfa.policy always: set it to 32 random bytes in base64 (openssl rand -base64 32)'))
   const { loadConfig } = await import('../../src/config.js')
-  t.throws(() => loadConfig({ TOLLGATE_ENCRYPTION_KEY: 'short' }), new ConfigError('invalid setting TOLLGATE_ENCRYPTION_KEY: each key is 32 random bytes in base64 (openssl rand -base64 32)'))
+  t.throws(() => loadConfig({ TOLLGATE_ENCRYPTION_KEY: 'short' }), new ConfigError('invalid setting TOLLGATE_ENCRYPTION_KEY=(hidden): allowed is 32 random bytes in base64 (openssl rand -base64 32)'))
 })
 
 t.test('SMS sends per user are limited too: 10, then one more every 6 minutes', async (t) => {

@@ -12,4 +12,5 @@ export async function up (db: Kysely<any>): Promise<void> {
     .addColumn('key', 'text', (c) => c.primaryKey())
     .addColumn('count', 'integer', (c) => c.notNull())
     .addColumn('reset_at', 'integer', (c) => c.notNull())
+    .execute()
 }

@@ -1,0 +1,65 @@
+// Prometheus metrics (prom-client): what an operator watches. Recording is a counter increment or a
+// histogram observation on series created up front; with metrics off every call is a no-op.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+export const LOGIN_OUTCOMES = ['success', 'wrong_password', 'unknown_user', 'blocked', 'too_many_attempts', 'too_many_logins', 'password_leaked'] as const
+export type LoginOutcome = typeof LOGIN_OUTCOMES[number]
+export type ShedReason = 'hash_queue' | 'pressure'
+export type RateLimit = 'ip' | 'account'
+export type Backend = 'store' | 'redis'
+
+export interface Metrics {
+  /** Undefined when metrics are off. */
+  readonly registry?: Registry
+  loginOutcome (outcome: LoginOutcome): void
+  shed (reason: ShedReason): void
+  rateLimited (limit: RateLimit): void
+  refreshReuse (): void
+  backendError (backend: Backend): void
+  observeRequest (route: string, method: string, statusCode: number, seconds: number): void
+  /** Reads the password-hash queue when scraped. */
+  watchHashes (load: () => { running: number, waiting: number }): void
+}
+
+const nothing = () => {}
+export const NO_METRICS: Metrics = {
+  loginOutcome: nothing, shed: nothing, rateLimited: nothing, refreshReuse: nothing, backendError: nothing, observeRequest: nothing, watchHashes: nothing,
+}
+
+const byLabel = <L extends string>(counter: Counter<string>, values: readonly L[]) =>
+  Object.fromEntries(values.map((v) => [v, counter.labels(v)])) as Record<L, ReturnType<Counter<string>['labels']>>
+
+export function createMetrics (): Metrics {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry })
+  const registers = [registry]
+
+  const requests = new Histogram({
+    name: 'tollgate_http_request_duration_seconds', help: 'Time to answer a request, by route, method and status.',
+    labelNames: ['route', 'method', 'status_code'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers,
+  })
+  const logins = byLabel(new Counter({ name: 'tollgate_login_outcomes_total', help: 'Login attempts by outcome.', labelNames: ['outcome'], registers }), LOGIN_OUTCOMES)
+  const shed = byLabel(new Counter({
+    name: 'tollgate_load_shed_total', help: 'Requests answered 503 at once: a full password-hash queue, or the process under pressure.', labelNames: ['reason'], registers,
+  }), ['hash_queue', 'pressure'] as const)
+  const rateLimited = byLabel(new Counter({
+    name: 'tollgate_rate_limit_refusals_total', help: 'Requests refused by a rate limit (per IP and endpoint, or per account).', labelNames: ['limit'], registers,
+  }), ['ip', 'account'] as const)
+  const reuse = new Counter({ name: 'tollgate_refresh_token_reuse_total', help: 'Consumed refresh tokens presented again (their family is revoked).', registers })
+  const backend = byLabel(new Counter({ name: 'tollgate_backend_errors_total', help: 'Errors of the store and of Redis.', labelNames: ['backend'], registers }),
+    ['store', 'redis'] as const)
+  let hashLoad = () => ({ running: 0, waiting: 0 })
+  new Gauge({ name: 'tollgate_hash_queue_depth', help: 'Password hashes waiting for a slot.', registers, collect () { this.set(hashLoad().waiting) } })
+  new Gauge({ name: 'tollgate_hashes_in_flight', help: 'Password hashes being computed.', registers, collect () { this.set(hashLoad().running) } })
+
+  return {
+    registry,
+    loginOutcome: (outcome) => { logins[outcome].inc() },
+    shed: (reason) => { shed[reason].inc() },
+    rateLimited: (limit) => { rateLimited[limit].inc() },
+    refreshReuse: () => { reuse.inc() },
+    backendError: (name) => { backend[name].inc() },
+    observeRequest: (route, method, statusCode, seconds) => { requests.observe({ route, method, status_code: statusCode }, seconds) },
+    watchHashes: (load) => { hashLoad = load },
+  }
+}
