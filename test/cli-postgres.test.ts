@@ -8,16 +8,16 @@ import { freshDatabase, testDatabaseUrl } from './helpers/postgres.js'
 
 const cli = path.join(import.meta.dirname, '..', 'dist', 'src', 'cli.js')
 const run = (args: string[], databaseUrl: string) => spawnSync(process.execPath, [cli, ...args], {
-  env: { ...process.env, TOLLGATE_DATA_DIR: path.join(t.testdirName, 'unused'), TOLLGATE_DATABASE_URL: databaseUrl }, encoding: 'utf8', timeout: 60_000,
+  env: { ...process.env, TOLLGATE_DATA_DIR: path.join(t.testdirName, 'unused'), TOLLGATE_WORKERS: '1', PORT: '0', TOLLGATE_DATABASE_URL: databaseUrl }, encoding: 'utf8', timeout: 60_000,
 })
 
 t.test('a wrong database URL is one line, without the password', async (t) => {
   const server = new URL(testDatabaseUrl(t))
   const cases: Array<[string, string, string]> = [
-    ['not PostgreSQL', 'mysql://u:hunter2@db/x', "tollgate: invalid setting /database/url: Expected string to match '^(postgres(ql)?://.+)?$'\n"],
-    ['nothing listening', 'postgres://u:hunter2@127.0.0.1:1/db', 'tollgate: cannot connect to PostgreSQL at 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1\n'],
+    ['not PostgreSQL', 'mysql://u:hunter2@db/x', 'tollgate: invalid setting TOLLGATE_DATABASE_URL=(hidden): allowed is a postgres:// or postgresql:// URL\n'],
+    ['nothing listening', 'postgres://u:hunter2@127.0.0.1:1/db', 'tollgate: TOLLGATE_DATABASE_URL: cannot connect to PostgreSQL at 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1\n'],
     ['no such database', Object.assign(new URL(server), { pathname: '/tollgate_nonexistent', password: 'hunter2' }).toString(),
-      `tollgate: cannot connect to PostgreSQL at ${server.host}: database "tollgate_nonexistent" does not exist\n`],
+      `tollgate: TOLLGATE_DATABASE_URL: cannot connect to PostgreSQL at ${server.host}: database "tollgate_nonexistent" does not exist\n`],
   ]
   for (const [name, url, expected] of cases) {
     for (const command of [['serve'], ['logs']]) {

@@ -53,6 +53,7 @@ export function startInstance (t: Test, env: Record<string, string>): Promise<In
       TOLLGATE_ARGON2_MEMORY_COST: '1024',
       TOLLGATE_ARGON2_TIME_COST: '1',
       TOLLGATE_MAX_EVENT_LOOP_DELAY_MS: '0',
+      TOLLGATE_WORKERS: '1',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
