@@ -52,7 +52,7 @@ async function measure (scenario: Scenario): Promise<LoadResult & { peakRssMiB: 
 }
 
 /** The command line that reproduces this run (its BENCH_ settings and npm run bench). */
-const benchCommand = () => [...Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_')).map(([k, v]) => `${k}=${v}`).sort(), 'npm run bench'].join(' ')
+const benchCommand = () => [...Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_')).map(([k, v]) => `${k}=${/^[\w.,:/-]*$/.test(v ?? '') ? v : `'${v}'`}`).sort(), 'npm run bench'].join(' ')
 
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-')
 

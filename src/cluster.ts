@@ -4,7 +4,23 @@
 // process only supervises: it replaces a worker that dies, and on SIGINT/SIGTERM stops every worker
 // gracefully and exits once all have; a worker whose main process is gone stops too.
 import cluster, { type Worker } from 'node:cluster'
+import net from 'node:net'
 import type { Config } from './config.js'
+
+/** A worker could not start; it has said why on the shared output. */
+export class WorkerStartFailed extends Error {}
+
+/**
+ * Whether HOST:PORT can be listened on, tried by this process before any worker is forked: a port
+ * in use is then one line from here, not one failure per worker.
+ */
+export function checkListen (host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer()
+    probe.once('error', reject)
+    probe.listen({ host, port, exclusive: true }, () => { probe.close(() => { resolve() }) })
+  })
+}
 
 /** Forks the workers and resolves with the port once every one of them listens. */
 export function startWorkers (config: Config, log: (line: string) => void): Promise<number> {
@@ -20,6 +36,8 @@ export function startWorkers (config: Config, log: (line: string) => void): Prom
         if (workers.size === 0) process.exit(0)
         return
       }
+      // A worker that fails while the server starts is not replaced: the start has failed.
+      if (listening < config.workers) return
       log(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`)
       fork()
     })
@@ -40,7 +58,7 @@ export function startWorkers (config: Config, log: (line: string) => void): Prom
       if (listening < config.workers) {
         stopping = true
         for (const other of workers) if (other !== worker) other.process.kill('SIGTERM')
-        reject(new Error(`a worker exited (${code}) before the server was listening`))
+        reject(new WorkerStartFailed(`a worker exited (${code}) before the server was listening`))
       }
     }
     for (let i = 0; i < config.workers; i++) {

@@ -1,7 +1,8 @@
 // The error catalog: every failure Tollgate documents, by a stable key.
 // Code throws by key (`throw oauthError('missing_username')`); the error handler plugin is the only
-// place that turns an OAuthError into a response. Descriptions are public and fixed; detail that
-// helps an operator goes to the log (`cause`), never to the client.
+// place that turns an OAuthError into a response. Descriptions are public and fixed (a template
+// quotes an input only through `echo`, a bounded prefix); detail that helps an operator goes to the
+// log (`cause`), never to the client.
 
 interface CatalogEntry {
   status: number

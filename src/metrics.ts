@@ -2,8 +2,10 @@
 // histogram observation on series created up front; with metrics off every call is a no-op.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
-export const LOGIN_OUTCOMES = ['success', 'wrong_password', 'unknown_user', 'blocked', 'too_many_attempts', 'too_many_logins', 'password_leaked'] as const
+export const LOGIN_OUTCOMES = ['success', 'wrong_password', 'unknown_user', 'blocked', 'too_many_attempts', 'too_many_logins', 'password_leaked', 'mfa_required'] as const
 export type LoginOutcome = typeof LOGIN_OUTCOMES[number]
+export const MFA_OUTCOMES = ['enrolment', 'success', 'failure', 'reset'] as const
+export type MfaOutcome = typeof MFA_OUTCOMES[number]
 export type ShedReason = 'hash_queue' | 'pressure'
 export type RateLimit = 'ip' | 'account'
 export type Backend = 'store' | 'redis'
@@ -12,6 +14,8 @@ export interface Metrics {
   /** Undefined when metrics are off. */
   readonly registry?: Registry
   loginOutcome (outcome: LoginOutcome): void
+  /** Second-factor events: an enrolment, a right code, a wrong one (or too many), an administrator's reset. */
+  mfaOutcome (outcome: MfaOutcome): void
   shed (reason: ShedReason): void
   rateLimited (limit: RateLimit): void
   refreshReuse (): void
@@ -23,7 +27,7 @@ export interface Metrics {
 
 const nothing = () => {}
 export const NO_METRICS: Metrics = {
-  loginOutcome: nothing, shed: nothing, rateLimited: nothing, refreshReuse: nothing, backendError: nothing, observeRequest: nothing, watchHashes: nothing,
+  loginOutcome: nothing, mfaOutcome: nothing, shed: nothing, rateLimited: nothing, refreshReuse: nothing, backendError: nothing, observeRequest: nothing, watchHashes: nothing,
 }
 
 const byLabel = <L extends string>(counter: Counter<string>, values: readonly L[]) =>
@@ -39,6 +43,7 @@ export function createMetrics (): Metrics {
     labelNames: ['route', 'method', 'status_code'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers,
   })
   const logins = byLabel(new Counter({ name: 'tollgate_login_outcomes_total', help: 'Login attempts by outcome.', labelNames: ['outcome'], registers }), LOGIN_OUTCOMES)
+  const mfa = byLabel(new Counter({ name: 'tollgate_mfa_outcomes_total', help: 'Second-factor events by outcome.', labelNames: ['outcome'], registers }), MFA_OUTCOMES)
   const shed = byLabel(new Counter({
     name: 'tollgate_load_shed_total', help: 'Requests answered 503 at once: a full password-hash queue, or the process under pressure.', labelNames: ['reason'], registers,
   }), ['hash_queue', 'pressure'] as const)
@@ -55,6 +60,7 @@ export function createMetrics (): Metrics {
   return {
     registry,
     loginOutcome: (outcome) => { logins[outcome].inc() },
+    mfaOutcome: (outcome) => { mfa[outcome].inc() },
     shed: (reason) => { shed[reason].inc() },
     rateLimited: (limit) => { rateLimited[limit].inc() },
     refreshReuse: () => { reuse.inc() },

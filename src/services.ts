@@ -85,6 +85,7 @@ export function createServices (config: Config, store: Store, hasher: PasswordHa
     box: key ? new SecretBox(parseEncryptionKey(key)!, previousKeys.map((k) => parseEncryptionKey(k)!)) : undefined,
     delivery: createDeliveryProviders({ outbox: store, defaultTimeoutMs: config.passwordless.deliveryTimeoutMs }),
     now: options.now,
+    metrics,
   })
   const idTokens = new IdTokenVerifier(store, config.jwt)
   const assertions = new AssertionVerifier(new ClientKeys(config.jwt), new ReplayGuard(store), config.jwt)

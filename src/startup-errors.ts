@@ -21,7 +21,8 @@ export function describeStartupError (err: unknown, config: Config): string | un
   if (e?.syscall === 'listen' && config.metrics.port !== 0 && (e as { port?: number }).port === config.metrics.port) {
     return `cannot listen on ${config.metrics.host}:${config.metrics.port} (TOLLGATE_METRICS_HOST, TOLLGATE_METRICS_PORT): ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}`
   }
-  if (e?.syscall === 'listen') {
+  // A worker of several asks the main process to listen for it: its failure names `bind`.
+  if (e?.syscall === 'listen' || e?.syscall === 'bind') {
     const where = `${config.host}:${config.port}`
     if (e.code === 'EADDRINUSE') return `cannot listen on ${where} (HOST, PORT): the port is in use`
     if (e.code === 'EACCES') return `cannot listen on ${where} (HOST, PORT): permission denied`

@@ -2,7 +2,7 @@
 // With TOLLGATE_WORKERS > 1 this process migrates the store (and applies the demo) once, then forks
 // the workers (src/cluster.ts), each of which runs this command again as a worker.
 import cluster from 'node:cluster'
-import { startWorkers } from '../cluster.js'
+import { checkListen, startWorkers, WorkerStartFailed } from '../cluster.js'
 import { ConfigError, loadConfig, type Config } from '../config.js'
 import { applyDocument } from '../provisioning/apply.js'
 import { demoDocumentFor, demoLoginCommand } from '../provisioning/demo.js'
@@ -42,6 +42,7 @@ export async function serve (options: { demo?: boolean }) {
     const scheme = config.tls ? 'https' : 'http'
     let port: number
     if (config.workers > 1) {
+      if (config.port !== 0) await checkListen(config.host, config.port)
       port = await startWorkers(config, out)
     } else {
       const app = await startServer(config)
@@ -53,6 +54,11 @@ export async function serve (options: { demo?: boolean }) {
     if (options.demo) out(`Log the demo user in:\n  ${demoLoginCommand(`${scheme}://localhost:${port}`)}`)
   } catch (err) {
     if (err instanceof ConfigError) throw new CliFailure(err.message)
+    // The worker has printed its one line; the main process only fails.
+    if (err instanceof WorkerStartFailed) {
+      process.exitCode = 1
+      return
+    }
     const line = describeStartupError(err, config)
     if (line) throw new CliFailure(line)
     throw err

@@ -9,6 +9,7 @@
 import type { DeliveryProviders } from '../passwordless/delivery/index.js'
 import { DeliveryError } from '../passwordless/delivery/types.js'
 import { OAuthError, oauthError } from '../errors.js'
+import type { Metrics, MfaOutcome } from '../metrics.js'
 import type { SecretBox } from '../security/encryption.js'
 import { randomToken, safeEqual, sha256Hex } from '../security/secrets.js'
 import type {
@@ -38,6 +39,13 @@ export interface MultiFactorDeps {
   delivery: DeliveryProviders
   /** Epoch milliseconds. */
   now?: () => number
+  /** Where MFA outcomes are counted (the metrics). */
+  metrics?: Pick<Metrics, 'loginOutcome' | 'mfaOutcome'>
+}
+
+/** The metric each MFA audit event counts as. */
+const OUTCOME_OF: Partial<Record<AuditEventType, MfaOutcome>> = {
+  mfa_enrolment: 'enrolment', mfa_success: 'success', mfa_failure: 'failure', mfa_reset: 'reset',
 }
 
 export type MintParameters = MfaTransaction['mint']
@@ -91,6 +99,7 @@ export class MultiFactor {
     const { required } = await this.assess(request.tenant, request.client, request.user)
     if (!required) return
     const token = await this.startLogin(request)
+    this.deps.metrics?.loginOutcome('mfa_required')
     throw oauthError('mfa_required', {}, { fields: { mfa_token: token } })
   }
 
@@ -104,7 +113,10 @@ export class MultiFactor {
     if (!required) return
     const authenticators = await this.deps.store.authenticatorsOfUser(tenant.id, user.id)
     if (!authenticators.some((a) => a.type === 'otp' && a.active)) throw oauthError('ro_mfa_registration_required')
-    if (code === undefined) throw oauthError('ro_mfa_required')
+    if (code === undefined) {
+      this.deps.metrics?.loginOutcome('mfa_required')
+      throw oauthError('ro_mfa_required')
+    }
     const login: PendingLogin = {
       transaction: { tokenHash: '', tenantId: tenant.id, clientId: client.clientId, userId: user.id, mint: { scopes: [] }, expiresAt: 0 },
       user,
@@ -261,6 +273,7 @@ export class MultiFactor {
     await this.deps.audit.recordEvent({
       type: 'mfa_reset', tenantId: tenant.id, clientId: null, connection: null, userId: user.id, login: null, ip: null, detail: 'admin', createdAt: this.now(),
     })
+    this.deps.metrics?.mfaOutcome('reset')
     return removed
   }
 
@@ -334,6 +347,8 @@ export class MultiFactor {
   }
 
   private async record (type: AuditEventType, tenant: Tenant, login: PendingLogin, detail: string): Promise<void> {
+    const outcome = OUTCOME_OF[type]
+    if (outcome) this.deps.metrics?.mfaOutcome(outcome)
     await this.deps.audit.recordEvent({
       type, tenantId: tenant.id, clientId: login.transaction.clientId, connection: null, userId: login.user.id, login: null, ip: null, detail, createdAt: this.now(),
     })

@@ -45,9 +45,12 @@ class Generation {
   constructor (readonly version: number, readonly local: number, private readonly source: ConfigSource) {}
 
   tenantsLoaded (): Promise<Tenants> {
-    this.tenants ??= this.loadTenants()
-    // A failed load is not kept: the next read tries again.
-    this.tenants.catch(() => { this.tenants = undefined })
+    if (!this.tenants) {
+      const loading = this.loadTenants()
+      // A failed load is not kept: the next read tries again.
+      loading.catch(() => { if (this.tenants === loading) this.tenants = undefined })
+      this.tenants = loading
+    }
     return this.tenants
   }
 

@@ -13,8 +13,9 @@ import * as m0007 from './migrations/0007_login_sessions.js'
 import * as m0008 from './migrations/0008_signing_key_sequence.js'
 import * as m0009 from './migrations/0009_config_version.js'
 import * as m0010 from './migrations/0010_mfa.js'
-import * as m0011 from './migrations/0011_bigint_times.js'
-import * as m0012 from './migrations/0012_request_counters.js'
+import * as m0011 from './migrations/0011_request_counters.js'
+import * as m0012 from './migrations/0012_bigint_times.js'
+import * as m0013 from './migrations/0013_request_counters_ms.js'
 
 /** Every migration by name; a name, once shipped, is how a database remembers it ran. */
 export const migrations: Record<string, Migration> = {
@@ -28,8 +29,9 @@ export const migrations: Record<string, Migration> = {
   '0008_signing_key_sequence': m0008,
   '0009_config_version': m0009,
   '0010_mfa': m0010,
-  '0011_bigint_times': m0011,
-  '0012_request_counters': m0012,
+  '0011_request_counters': m0011,
+  '0012_bigint_times': m0012,
+  '0013_request_counters_ms': m0013,
 }
 
 /**

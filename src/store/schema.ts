@@ -1,6 +1,6 @@
 // The tables, as Kysely sees them. Types stay portable between SQLite and PostgreSQL:
 // flags are integers (0/1), structured values are JSON text, times are bigint epoch seconds, or
-// epoch milliseconds in the columns whose name ends in _ms (0011).
+// epoch milliseconds in the columns whose name ends in _ms (0012).
 import type { Generated, Selectable } from 'kysely'
 
 export interface TenantTable {
@@ -221,7 +221,7 @@ export interface AuditEventTable {
   created_at_ms: number
 }
 
-/** A fixed-window request counter (0012), for instances that share no Redis. */
+/** A fixed-window request counter (0011, 0013), for instances that share no Redis. */
 export interface RequestCounterTable {
   key: string
   count: number

@@ -3,7 +3,7 @@
 import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import t, { type Test } from 'tap'
-import { defaults, type Config } from '../../src/config.js'
+import { ConfigError, defaults, loadConfig, type Config } from '../../src/config.js'
 import { buildTestApp } from '../helpers/app.js'
 import { rawRequest } from '../helpers/raw-http.js'
 
@@ -95,4 +95,12 @@ t.test('bytes left over after a request are answered in the catalog\'s shape too
   const refusal = text.slice(text.indexOf('HTTP/1.1 400 '))
   t.match(refusal, /^HTTP\/1\.1 400 /, 'the leftover bytes are refused')
   t.same(JSON.parse(refusal.slice(refusal.indexOf('\r\n\r\n') + 4)), { error: 'invalid_request', error_description: 'The request is not well-formed HTTP.' })
+})
+
+t.test('the server limits are settings, checked at start', async (t) => {
+  const config = loadConfig({ TOLLGATE_REQUEST_TIMEOUT_MS: '20000', TOLLGATE_MAX_CONNECTIONS: '50', TOLLGATE_ISSUER_SCHEME: 'https' })
+  t.match(config, { server: { requestTimeoutMs: 20000, maxConnections: 50 }, issuerScheme: 'https' })
+  t.throws(() => loadConfig({ TOLLGATE_HEADERS_TIMEOUT_MS: '40000' }),
+    new ConfigError('invalid setting TOLLGATE_HEADERS_TIMEOUT_MS=40000: allowed is at most TOLLGATE_REQUEST_TIMEOUT_MS (30000)'))
+  t.throws(() => loadConfig({ TOLLGATE_ISSUER_SCHEME: 'ftp' }), new ConfigError('invalid setting TOLLGATE_ISSUER_SCHEME="ftp": allowed is http, https'))
 })

@@ -2,8 +2,8 @@ import { sql, SqliteAdapter, type Kysely } from 'kysely'
 
 /**
  * Request-rate counters (per IP, per account, per passwordless recipient) for processes that share
- * a store and no Redis. 0009 creates the table (some releases of 0009 declared it without creating
- * it): here its window end, in milliseconds, gets 8 bytes and a name that says so.
+ * a store and no Redis (created by 0009 or 0011): its window end, in milliseconds, gets 8 bytes and
+ * a name that says so.
  */
 /** The table's columns in this database (on PostgreSQL: in the schema in use, not another one's). */
 async function columnsOf (db: Kysely<any>, table: string, onSqlite: boolean): Promise<string[]> {
