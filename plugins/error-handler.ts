@@ -5,6 +5,7 @@ import type { FastifyError, FastifyPluginAsync } from 'fastify'
 import type { IncomingMessage } from 'node:http'
 import fp from 'fastify-plugin'
 import { OAuthError, oauthError } from '../src/errors.js'
+import { StoreUnavailableError } from '../src/store/unavailable.js'
 import { toOAuthError } from '../src/validation.js'
 
 /** Fastify's own request errors, as the catalog names them. */
@@ -15,8 +16,11 @@ const fastifyErrors: Record<string, Parameters<typeof oauthError>[0]> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
 }
 
-function classify (error: FastifyError): OAuthError | undefined {
+function classify (error: FastifyError, retryAfterSeconds: number): OAuthError | undefined {
   if (error instanceof OAuthError) return error
+  if (StoreUnavailableError.isUnavailable(error)) {
+    return oauthError('store_unavailable', {}, { headers: { 'retry-after': String(retryAfterSeconds) }, cause: error })
+  }
   if (error.validation) return toOAuthError(error.validation as any)
   const known = error.code && fastifyErrors[error.code]
   if (known) return oauthError(known)
@@ -49,11 +53,14 @@ function drain (raw: IncomingMessage, limit: number): Promise<void> {
 
 const errorHandler: FastifyPluginAsync = async (app) => {
   const { drainLimitBytes } = app.tollgate.config.server
+  const { retryAfterSeconds } = app.tollgate.config.loadShedding
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const known = classify(error)
+    const known = classify(error, retryAfterSeconds)
     if (known) {
       if (known.key === 'body_too_large') await drain(request.raw, drainLimitBytes)
-      if (known.key === 'connection_unavailable') {
+      if (known.key === 'store_unavailable') {
+        request.log.warn({ err: { message: (error as Error).message, code: (error as { code?: string }).code } }, 'store unavailable')
+      } else if (known.key === 'connection_unavailable') {
         // An outage of the operator's own user store: worth a warning, and its message is the story.
         const cause = known.cause instanceof Error ? known.cause : undefined
         request.log.warn({ connection_error: cause ? `${cause.message}${cause.cause instanceof Error ? `: ${cause.cause.message}` : ''}` : String(known.cause) },

@@ -14,7 +14,6 @@ import { channelOf, loginField } from '../src/passwordless/channel.js'
 import { readStartFields, readStartTarget, requestLanguage } from '../src/passwordless/start-request.js'
 import { PasswordlessStartResponse, PasswordlessVerifyBody } from '../schemas/passwordless.js'
 import { credentialRoute } from './token-pipeline.js'
-import { counterStoreOptions } from './shared-rate-limit-store.js'
 
 const passwordless: FastifyPluginAsyncTypebox = async (app) => {
   const { store, config, passwordless: { starter } } = app.tollgate
@@ -22,7 +21,8 @@ const passwordless: FastifyPluginAsyncTypebox = async (app) => {
   const timeWindow = limits.startLimitWindowSeconds * 1000
   const rateLimited = (headers: Record<string, string> = {}) => oauthError('passwordless_rate_limited', {}, { headers })
 
-  await app.register(rateLimit, { global: false, ...counterStoreOptions(store, 'passwordless|'), errorResponseBuilder: () => rateLimited() })
+  // Counted for the whole deployment: in Redis, or in a store several processes share.
+  await app.register(rateLimit, { global: false, ...app.tollgate.counters('passwordless'), errorResponseBuilder: () => rateLimited() })
 
   // The second limit needs the normalised phone number or email, known only inside the handler.
   const recipientKeys = new WeakMap<FastifyRequest, string>()

@@ -5,25 +5,20 @@
 import rateLimit, { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Redis } from 'ioredis'
 import { oauthError } from '../src/errors.js'
 import { ipMatcher } from '../src/security/ip-list.js'
-import { counterStoreOptions } from './shared-rate-limit-store.js'
 
-export interface RequestLimitsOptions {
-  /** Shares the counters between instances; without it, in memory (or in the store, for a server of several workers). */
-  redis?: Redis
-}
-
-const requestLimits: FastifyPluginAsync<RequestLimitsOptions> = async (app, { redis }) => {
-  const { rateLimits, redisKeyPrefix } = app.tollgate.config
+const requestLimits: FastifyPluginAsync = async (app) => {
+  const { rateLimits } = app.tollgate.config
   const limitOf = (request: FastifyRequest) => rateLimits.routes[request.routeOptions.url ?? ''] ?? rateLimits.perIp
   const allowListed = ipMatcher(rateLimits.allowList)
 
   await app.register(rateLimit, {
     global: false,
-    ...(redis ? { redis, nameSpace: `${redisKeyPrefix}rate-limit:` } : counterStoreOptions(app.tollgate.store, 'request|')),
-    // Counters are an availability aid: if Redis fails, requests go on (attack protection still counts).
+    // Shared through Redis, or a store several processes share (src/security/rate-limit-counters.ts).
+    ...app.tollgate.counters('request'),
+    // Counters are an availability aid: if Redis (or the shared store) fails, requests go on
+    // (attack protection still counts, or refuses).
     skipOnError: true,
     keyGenerator: (request) => `${normalizeIP(request.ip)}|${request.routeOptions.url ?? ''}`,
     max: (request) => limitOf(request).max,

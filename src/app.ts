@@ -15,7 +15,7 @@ import type { Store } from './store/port.js'
 import { RedisAttackState } from './store/redis-attack-state.js'
 import { connectRedis } from './store/redis.js'
 import { withMemoryLayers } from './store/memory-layers.js'
-import { openSqliteStore } from './store/sqlite.js'
+import { openStore } from './store/open.js'
 import accountLimits from '../plugins/account-limits.js'
 import { clientErrorHandler, frameworkErrors, refuseExpectation, SECURITY_HEADERS } from '../plugins/client-errors.js'
 import clientIp from '../plugins/client-ip.js'
@@ -83,7 +83,7 @@ export async function buildApp (options: AppOptions) {
   let durable: Store
   try {
     redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined
-    durable = options.store ?? await openSqliteStore(config.dataDir)
+    durable = options.store ?? await openStore(config)
   } catch (err) {
     breachedPasswords?.close()
     redis?.disconnect()
@@ -151,7 +151,7 @@ export async function buildApp (options: AppOptions) {
     app.log.warn({ err: { message: err.message } }, 'redis connection error')
   })
   const attackState = redis ? new RedisAttackState(redis, config.redisKeyPrefix) : store
-  app.decorate('tollgate', createServices(config, store, hasher, { attackState, breachedPasswords, now: options.now, metrics, log: app.log }))
+  app.decorate('tollgate', createServices(config, store, hasher, { attackState, breachedPasswords, now: options.now, metrics, log: app.log, redis }))
   app.addHook('onClose', async () => { await (options.store ? store.stopLayers() : store.close()) })
   // Emails still being sent are finished (within their bounded retries) before the store closes
   // (onClose hooks run in the reverse order of their registration).
@@ -179,7 +179,7 @@ export async function buildApp (options: AppOptions) {
   await app.register(notFound)
   // Refusals that must stay cheap come first: before the tenant is even looked up.
   await app.register(loadShedding)
-  await app.register(requestLimits, { redis })
+  await app.register(requestLimits)
   // The API document sees every route registered after it.
   if (config.openApi) await app.register(openApi)
   await app.register(health, { redis, hasher })

@@ -16,7 +16,8 @@ import { applyDocument, ProvisioningError } from './provisioning/apply.js'
 import { createArgon2Hasher } from './security/password-hasher.js'
 import { settingsJson, settingsMarkdown, SETTINGS, allowedValues } from './settings.js'
 import { describeStartupError } from './startup-errors.js'
-import { openSqliteStore } from './store/sqlite.js'
+import { CopyError, copySqliteToPostgres } from './store/copy.js'
+import { hostOf, openStore } from './store/open.js'
 import { keyOverlapSeconds } from './tokens/key-rotation.js'
 
 async function apply (file: string, options: { allowWeakPasswords?: boolean }) {
@@ -29,7 +30,7 @@ async function apply (file: string, options: { allowWeakPasswords?: boolean }) {
   const config = loadConfig()
   let store
   try {
-    store = await openSqliteStore(config.dataDir)
+    store = await openStore(config)
   } catch (err) {
     throw new CliFailure(describeStartupError(err, config) ?? (err as Error).message)
   }
@@ -49,6 +50,21 @@ async function apply (file: string, options: { allowWeakPasswords?: boolean }) {
     throw err
   } finally {
     await store.close()
+  }
+}
+
+async function migrateStore (options: { to: string }) {
+  if (!/^postgres(ql)?:\/\/./.test(options.to)) throw new CliFailure('migrate-store --to needs a postgres:// URL')
+  const config = loadConfig()
+  try {
+    const copied = await copySqliteToPostgres(config.dataDir, options.to)
+    for (const { table, rows } of copied) out(`${table.padEnd(20)} ${rows}`)
+    out(`copied ${config.dataDir} into PostgreSQL at ${hostOf(options.to)}: start the instances with TOLLGATE_DATABASE_URL set to it`)
+  } catch (err) {
+    if (err instanceof CopyError) throw new CliFailure(`nothing was copied: ${err.message}`)
+    const line = describeStartupError(err, config)
+    if (line) throw new CliFailure(line)
+    throw err
   }
 }
 
@@ -94,6 +110,10 @@ function program (): Command {
       if (options.json) return outJson(messages)
       out(messages.length === 0 ? 'The outbox is empty.' : messages.map(formatOutboxMessage).join('\n\n'))
     }))
+  tollgate.command('migrate-store')
+    .description('copy the SQLite store of TOLLGATE_DATA_DIR into an empty PostgreSQL database, in one transaction (stop the server first)')
+    .requiredOption('--to <url>', 'the PostgreSQL database: postgres://USER:PASSWORD@HOST:PORT/DB')
+    .action(migrateStore)
   for (const command of [keysCommand(), usersCommand(), ipsCommand(), logsCommand()]) tollgate.addCommand(inheriting(command, tollgate))
   return tollgate
 }

@@ -119,6 +119,12 @@ export const ConfigSchema = Type.Object({
     /** One more request is allowed every this many seconds. */
     refillSeconds: Type.Integer({ minimum: 1 }),
   }),
+  /** Where users, clients, keys and tokens are kept: PostgreSQL when `url` names one, else SQLite in dataDir. */
+  database: Type.Object({
+    url: Type.String({ pattern: '^(postgres(ql)?://.+)?$' }),
+    /** PostgreSQL connections one instance keeps at most. */
+    poolSize: Type.Integer({ minimum: 1, maximum: 1000 }),
+  }),
   /** Redis holding attack-protection state and rate-limit counters, shared by several instances; '' keeps them in the store. */
   redisUrl: Type.String({ pattern: '^(rediss?://.+)?$' }),
   /** Prefix of every Redis key Tollgate writes (several deployments may share one Redis). */

@@ -162,6 +162,8 @@ export const catalog = {
   password_leaked: entry(401, 'password_leaked',
     'This login has been blocked because your password has been leaked in another website. We’ve sent you an email with instructions on how to unblock it.'),
   server_busy: entry(503, 'temporarily_unavailable', 'The server is busy. Try again shortly.'),
+  // The database (PostgreSQL) is down or out of reach: temporary, never a 500.
+  store_unavailable: entry(503, 'temporarily_unavailable', 'The service is temporarily unavailable. Try again shortly.'),
 
   // Multi-factor authentication (Auth0's MFA API and its grants on /oauth/token). mfa_required
   // carries the mfa_token in the body, next to error and error_description.

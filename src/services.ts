@@ -11,6 +11,7 @@ import { ClientAuthenticator } from './clients/authenticate.js'
 import { ClientKeys } from './clients/client-keys.js'
 import { privateKeyJwt } from './clients/private-key-jwt.js'
 import type { Config } from './config.js'
+import type { Redis } from 'ioredis'
 import { createGrants, type Grants } from './grants/index.js'
 import { MultiFactor } from './mfa/multi-factor.js'
 import { createDeliveryProviders } from './passwordless/delivery/index.js'
@@ -19,6 +20,7 @@ import { AttackProtection } from './security/attack-protection.js'
 import type { BreachedPasswords } from './security/breached-passwords.js'
 import { parseEncryptionKey, SecretBox } from './security/encryption.js'
 import type { PasswordHasher } from './security/password-hasher.js'
+import { counterBackend, type CounterBackend } from './security/rate-limit-counters.js'
 import { ReplayGuard } from './security/replay-guard.js'
 import type { AttackStateStore, Store } from './store/port.js'
 import { LoginSessions } from './sessions/login-sessions.js'
@@ -61,6 +63,8 @@ export interface Services {
   accountEmails: AccountEmails
   /** Where attack-protection counters and request buckets live: the store, or Redis. */
   attackState: AttackStateStore
+  /** Where rate-limit counters of `name` live (Redis, the shared store, or memory). */
+  counters: (name: string) => CounterBackend
 }
 
 export interface ServiceOptions {
@@ -72,6 +76,8 @@ export interface ServiceOptions {
   metrics?: Metrics
   /** Where the mailer logs (the app's logger); silent when absent. */
   log?: MailLog
+  /** Shares rate-limit counters between instances (else the shared store does, or memory). */
+  redis?: Redis
 }
 
 const silent: MailLog = { info () {}, warn () {}, error () {} }
@@ -119,9 +125,10 @@ export function createServices (config: Config, store: Store, hasher: PasswordHa
   const accessTokens = new AccessTokenVerifier(store, config.jwt)
   const userInfo = new UserInfo(store)
   const tenants = new TenantResolver(store, { scheme: config.issuerScheme ?? (config.tls ? 'https' : 'http'), cacheSize: config.tenantCacheSize })
+  const counters = (name: string) => counterBackend({ redis: options.redis, keyPrefix: config.redisKeyPrefix, store }, name)
   return {
     config, store, hasher, tenants, grants, clientAuthenticator, passwordless, sessions, accessTokens, userInfo, attackProtection, multiFactor,
-    metrics, lifecycle: { draining: false },
+    metrics, lifecycle: { draining: false }, counters,
     mailer, recovery, accountEmails, attackState: options.attackState ?? store,
   }
 }

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { parseEncryptionKey } from './security/encryption.js'
 import { invalidIpEntry } from './security/ip-list.js'
 
-export type SettingType = 'integer' | 'number' | 'boolean' | 'string' | 'enum' | 'list' | 'json' | 'path' | 'url' | 'trust-proxy' | 'key'
+export type SettingType = 'integer' | 'number' | 'boolean' | 'string' | 'enum' | 'list' | 'json' | 'path' | 'url' | 'database-url' | 'trust-proxy' | 'key'
 
 export interface Setting {
   /** The environment variable. */
@@ -116,6 +116,9 @@ export const SETTINGS: readonly Setting[] = [
   int('TOLLGATE_CHANGE_PASSWORD_BURST', 'changePassword.burst', 10, 1, undefined,
     '`/dbconnections/change_password` requests allowed at once per IP and email (and per email from any IP).'),
   int('TOLLGATE_CHANGE_PASSWORD_REFILL_SECONDS', 'changePassword.refillSeconds', 60, 1, undefined, 'One more such request is allowed every this many seconds.'),
+  { env: 'TOLLGATE_DATABASE_URL', path: 'database.url', type: 'database-url', default: '',
+    description: 'PostgreSQL (`postgres://USER:PASSWORD@HOST:PORT/DB`) holding the store, shared by several instances (README, "Running several instances"); unset: the SQLite file in the data directory.' },
+  int('TOLLGATE_DATABASE_POOL_SIZE', 'database.poolSize', 10, 1, 1000, 'PostgreSQL connections one instance keeps at most.'),
   { env: 'TOLLGATE_REDIS_URL', path: 'redisUrl', type: 'url', default: '',
     description: 'Redis (`redis://` or `rediss://`) holding attack-protection state and rate-limit counters, shared by several instances; unset: kept in the store.' },
   { env: 'TOLLGATE_REDIS_KEY_PREFIX', path: 'redisKeyPrefix', type: 'string', default: 'tollgate:', description: 'Prefix of every Redis key Tollgate writes.' },
@@ -173,6 +176,7 @@ export function allowedValues (s: Setting): string {
     case 'json': return 'a JSON object of path to `{"max", "windowSeconds"}`'
     case 'path': return 'a file path'
     case 'url': return 'a `redis://` or `rediss://` URL'
+    case 'database-url': return 'a `postgres://` or `postgresql://` URL'
     case 'trust-proxy': return '`true`, `false`, or IP addresses or CIDRs, comma-separated'
     case 'string': return 'text'
     case 'key': return '32 random bytes in base64 (`openssl rand -base64 32`)'
@@ -194,6 +198,7 @@ function parse (s: Setting, raw: string): unknown {
     case 'string': return raw
     case 'path': return path.resolve(raw)
     case 'url': return /^rediss?:\/\/.+/.test(raw) && URL.canParse(raw) ? raw : undefined
+    case 'database-url': return /^postgres(ql)?:\/\/.+/.test(raw) && URL.canParse(raw) ? raw : undefined
     case 'key': return parseEncryptionKey(raw) ? raw : undefined
     case 'list': {
       const entries = list(raw)
@@ -220,8 +225,8 @@ function parse (s: Setting, raw: string): unknown {
 export function parseSetting (s: Setting, raw: string): unknown {
   const value = parse(s, raw)
   if (value === undefined) {
-    // Never echo a Redis URL (it may carry a password) or a key.
-    const shown = s.type === 'url' || s.type === 'key' || s.entries === 'key' ? '(hidden)' : JSON.stringify(raw)
+    // Never echo a Redis or database URL (it may carry a password) or a key.
+    const shown = s.type === 'url' || s.type === 'database-url' || s.type === 'key' || s.entries === 'key' ? '(hidden)' : JSON.stringify(raw)
     throw new SettingError(`invalid setting ${s.env}=${shown}: allowed is ${allowedValues(s).replaceAll('`', '')}`)
   }
   return value

@@ -4,6 +4,7 @@ import type { Config } from './config.js'
 import { BreachedPasswordsFileError } from './security/breached-passwords.js'
 import { RedisConnectError } from './store/redis.js'
 import { DataDirError } from './store/sqlite.js'
+import { StoreUnavailableError } from './store/unavailable.js'
 
 /** A start-up failure already phrased for the operator. */
 export class StartupError extends Error {
@@ -15,6 +16,7 @@ export function describeStartupError (err: unknown, config: Config): string | un
   const e = err as NodeJS.ErrnoException & { syscall?: string, path?: string }
   if (err instanceof StartupError) return err.message
   if (err instanceof RedisConnectError) return `TOLLGATE_REDIS_URL: ${err.message}`
+  if (err instanceof StoreUnavailableError) return `TOLLGATE_DATABASE_URL: ${err.message}`
   if (err instanceof BreachedPasswordsFileError) return `TOLLGATE_BREACHED_PASSWORDS_FILE: ${err.message}`
   if (e?.syscall === 'listen' && config.metrics.port !== 0 && (e as { port?: number }).port === config.metrics.port) {
     return `cannot listen on ${config.metrics.host}:${config.metrics.port} (TOLLGATE_METRICS_HOST, TOLLGATE_METRICS_PORT): ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}`

@@ -23,7 +23,7 @@ t.test('every setting is documented and read', async (t) => {
   for (const s of SETTINGS) {
     t.ok(s.description.length > 10, `${s.env} has a description`)
     const sample = s.type === 'integer' || s.type === 'number' ? String(s.max ?? s.min! + 7) : s.type === 'boolean' ? String(!s.default)
-      : s.type === 'enum' ? s.values!.at(-1)! : s.type === 'url' ? 'redis://127.0.0.1:6379' : s.type === 'json' ? '{"/x": {"max": 2, "windowSeconds": 3}}'
+      : s.type === 'enum' ? s.values!.at(-1)! : s.type === 'url' ? 'redis://127.0.0.1:6379' : s.type === 'database-url' ? 'postgres://127.0.0.1:5432/tollgate' : s.type === 'json' ? '{"/x": {"max": 2, "windowSeconds": 3}}'
         : s.type === 'trust-proxy' ? '10.0.0.1' : s.type === 'key' || s.entries === 'key' ? Buffer.alloc(32, 7).toString('base64')
           : s.type === 'list' ? (s.entries === 'route' ? '/x' : '10.0.0.1') : '/tmp/x'
     const env = { [s.env]: sample, ...(s.env.startsWith('TOLLGATE_TLS_') ? { TOLLGATE_TLS_CERT_FILE: '/tmp/x', TOLLGATE_TLS_KEY_FILE: '/tmp/x' } : {}) }

@@ -8,7 +8,7 @@ import { AttackProtection } from '../security/attack-protection.js'
 import type { Store, Tenant } from '../store/port.js'
 import { RedisAttackState } from '../store/redis-attack-state.js'
 import { connectRedis } from '../store/redis.js'
-import { openSqliteStore } from '../store/sqlite.js'
+import { openStore } from '../store/open.js'
 import { describeStartupError } from '../startup-errors.js'
 
 /** A failure the operator can act on: printed as one line, exit code 1. */
@@ -37,11 +37,11 @@ export function ipAddress (value: string): string {
 
 /** The store of the configured data directory, which must exist: a command never creates an empty one. */
 export async function openExistingStore (config: Config): Promise<Store> {
-  if (!existsSync(config.dataDir)) {
+  if (!config.database.url && !existsSync(config.dataDir)) {
     throw new CliFailure(`no data directory ${config.dataDir}: set TOLLGATE_DATA_DIR to the server's (tollgate serve and apply create it)`)
   }
   try {
-    return await openSqliteStore(config.dataDir)
+    return await openStore(config)
   } catch (err) {
     throw new CliFailure(describeStartupError(err, config) ?? (err as Error).message)
   }

@@ -5,7 +5,7 @@ import { createServer } from 'node:net'
 import { ConfigError, loadConfig, type Config } from '../config.js'
 import { openBreachedPasswords } from '../security/breached-passwords.js'
 import { connectRedis } from '../store/redis.js'
-import { openSqliteStore } from '../store/sqlite.js'
+import { openStore } from '../store/open.js'
 import { describeStartupError } from '../startup-errors.js'
 import { out } from './common.js'
 
@@ -22,7 +22,7 @@ function checks (config: Config): Array<[string, Check]> {
     ['data directory', async () => {
       if (!existsSync(config.dataDir)) return `${config.dataDir} does not exist yet (tollgate serve and apply create it)`
       accessSync(config.dataDir, constants.W_OK)
-      const store = await openSqliteStore(config.dataDir)
+      const store = await openStore(config)
       try {
         const tenants = await store.allTenants()
         if (tenants.length === 0) throw new Error(`no tenant in ${config.dataDir}: provision one with tollgate apply FILE`)

@@ -9,13 +9,13 @@ import { demoDocumentFor, demoLoginCommand } from '../provisioning/demo.js'
 import { createArgon2Hasher } from '../security/password-hasher.js'
 import { startServer } from '../server.js'
 import { describeStartupError } from '../startup-errors.js'
-import { openSqliteStore } from '../store/sqlite.js'
+import { hostOf, openStore } from '../store/open.js'
 import { keyOverlapSeconds } from '../tokens/key-rotation.js'
 import { CliFailure, out } from './common.js'
 
 /** Opens (so migrates) the store, and applies the demo into its own tenant when asked; says what it did. */
 async function prepareStore (config: Config, demo: boolean) {
-  const store = await openSqliteStore(config.dataDir)
+  const store = await openStore(config)
   try {
     if (!demo) return
     const { document, notes } = await demoDocumentFor(store)
@@ -49,7 +49,8 @@ export async function serve (options: { demo?: boolean }) {
       port = (app.server.address() as { port: number }).port
       if (app.metricsAddress) out(`Prometheus metrics on http://${app.metricsAddress}/metrics`)
     }
-    out(`Tollgate is listening on ${scheme}://${config.host}:${port} (data in ${config.dataDir}${config.workers > 1 ? `, ${config.workers} workers` : ''})`)
+    const where = config.database.url ? `store: PostgreSQL at ${hostOf(config.database.url)}` : `data in ${config.dataDir}`
+    out(`Tollgate is listening on ${scheme}://${config.host}:${port} (${where}${config.workers > 1 ? `, ${config.workers} workers` : ''})`)
     if (options.demo) out(`Log the demo user in:\n  ${demoLoginCommand(`${scheme}://localhost:${port}`)}`)
   } catch (err) {
     if (err instanceof ConfigError) throw new CliFailure(err.message)

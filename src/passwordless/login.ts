@@ -48,14 +48,10 @@ export class PasswordlessLogin {
       createdAt: now,
       updatedAt: now,
     }
-    try {
-      await users.insertUser(user)
-      return user
-    } catch (err) {
-      // Created meanwhile (by `tollgate apply`, say): that record is the user.
-      const created = await users.userByLogin(connection.id, login)
-      if (created) return created
-      throw err
-    }
+    if (await users.insertUserIfAbsent(user)) return user
+    // Created meanwhile (a parallel first login, or `tollgate apply`): that record is the user.
+    const created = await users.userByLogin(connection.id, login)
+    if (!created) throw new Error('the user was neither inserted nor found')
+    return created
   }
 }

@@ -206,6 +206,8 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
     return !isDeepStrictEqual(before, after)
   }
 
+  // Passwords are hashed before the transaction opens: a transaction is never held across argon2.
+  const passwordHashes = await hashPasswords(store, hasher, doc)
   await store.transaction(async (tx) => {
     for (const [t, entry] of doc.tenants.entries()) {
       const path = `/tenants/${t}`
@@ -296,7 +298,7 @@ export async function applyDocument (store: Store, hasher: PasswordHasher, input
       for (const u of entry.users) {
         const connectionId = connectionIds.get(u.connection)!
         const before = await tx.userByLogin(connectionId, u.email ?? u.username ?? u.phone_number!)
-        const user = await provisionedUser(hasher, tenant.id, connectionId, u, before)
+        const user = provisionedUser(tenant.id, connectionId, u, before, passwordHashes.get(u))
         if (before === undefined) {
           report.created++
           await tx.insertUser(user)
@@ -350,17 +352,30 @@ async function hostsOf (tx: ProvisioningStore, tenant: Tenant): Promise<string[]
   return (await tx.hostsOfTenant(tenant.id)).sort()
 }
 
-async function provisionedUser (hasher: PasswordHasher, tenantId: string, connectionId: string,
-  u: ProvisionedUserEntry, before: User | undefined): Promise<User> {
-  const now = Math.floor(Date.now() / 1000)
-  let passwordHash = before?.passwordHash ?? null
-  if (u.password_hash !== undefined) {
-    passwordHash = u.password_hash
-  } else if (u.password !== undefined) {
-    // Keep the stored hash when it already matches, so that applying again changes nothing.
-    const matches = passwordHash !== null && await hasher.verify(passwordHash, u.password)
-    if (!matches) passwordHash = await hasher.hash(u.password)
+/**
+ * A hash of each user's declared password: the stored one when it already matches (so that applying
+ * again changes nothing), else a new one. Read outside the transaction; whatever the store holds by
+ * the time the transaction runs, the hash is one of the declared password.
+ */
+async function hashPasswords (store: Store, hasher: PasswordHasher, doc: ProvisioningDocument): Promise<Map<ProvisionedUserEntry, string>> {
+  const hashes = new Map<ProvisionedUserEntry, string>()
+  for (const entry of doc.tenants) {
+    const tenant = await store.tenantByName(entry.name)
+    for (const u of entry.users) {
+      if (u.password === undefined) continue
+      const connection = tenant && await store.connectionByName(tenant.id, u.connection)
+      const stored = connection ? (await store.userByLogin(connection.id, u.email ?? u.username ?? u.phone_number!))?.passwordHash : undefined
+      const matches = typeof stored === 'string' && await hasher.verify(stored, u.password)
+      hashes.set(u, matches ? stored : await hasher.hash(u.password))
+    }
   }
+  return hashes
+}
+
+function provisionedUser (tenantId: string, connectionId: string, u: ProvisionedUserEntry, before: User | undefined,
+  declaredPasswordHash: string | undefined): User {
+  const now = Math.floor(Date.now() / 1000)
+  const passwordHash = u.password_hash ?? declaredPasswordHash ?? before?.passwordHash ?? null
   const profile = Object.fromEntries(
     (['name', 'nickname', 'picture', 'given_name', 'family_name'] as const)
       .filter((k) => u[k] !== undefined).map((k) => [k, u[k]]))

@@ -274,6 +274,11 @@ export interface UserStore {
   userByLogin (connectionId: string, login: string): Promise<User | undefined>
   userById (tenantId: string, userId: string): Promise<User | undefined>
   insertUser (user: User): Promise<void>
+  /**
+   * Inserts the user unless its email, username or phone number is taken in its connection (or its
+   * id is); false when taken. Of parallel calls for one login, exactly one gets true.
+   */
+  insertUserIfAbsent (user: User): Promise<boolean>
   updateUser (user: User): Promise<void>
 }
 
@@ -359,10 +364,7 @@ export interface WebOriginDirectory {
   webOriginsOfTenant (tenantId: string): Promise<string[]>
 }
 
-export interface SignupStore {
-  /** Inserts the user unless its email or username is taken in its connection; false when taken. */
-  insertUserIfAbsent (user: User): Promise<boolean>
-}
+export type SignupStore = Pick<UserStore, 'insertUserIfAbsent'>
 
 /** The one current passwordless code of a login in a connection; the code itself is never stored. */
 export interface PasswordlessCodeRecord {
@@ -607,6 +609,8 @@ export interface AuditLog {
 export interface Store extends ProvisioningStore, RefreshTokenStore, LoginSessionStore, PasswordlessCodeStore, OutboxStore, AttackStateStore, AuditLog,
   ReplayStore, SignupStore, WebOriginDirectory, ConfigSource, RequestCounterStore, MfaStore,
   UserSessionStore, UserTicketStore, ConnectionById {
+  /** Whether several instances may share this store (PostgreSQL), rather than one process owning it (SQLite). */
+  readonly shared: boolean
   transaction<T> (work: (store: ProvisioningStore) => Promise<T>): Promise<T>
   close (): Promise<void>
 }

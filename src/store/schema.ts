@@ -1,5 +1,6 @@
 // The tables, as Kysely sees them. Types stay portable between SQLite and PostgreSQL:
-// flags are integers (0/1), structured values are JSON text, times are epoch seconds.
+// flags are integers (0/1), structured values are JSON text, times are bigint epoch seconds, or
+// epoch milliseconds in the columns whose name ends in _ms (0012).
 import type { Generated, Selectable } from 'kysely'
 
 export interface TenantTable {
@@ -195,11 +196,11 @@ export interface OutboxTable {
   recipient: string
   subject: string | null
   text: string
-  /** Milliseconds since the epoch, so that messages sort in the order they were written. */
-  created_at: number
+  /** Milliseconds, so that messages sort in the order they were written. */
+  created_at_ms: number
 }
 
-/** A failed-login counter (0004). Times in epoch milliseconds. */
+/** A failed-login counter (0004). */
 export interface LoginAttemptTable {
   tenant_id: string
   subject: string
@@ -208,15 +209,15 @@ export interface LoginAttemptTable {
   count: number
   /** Part of a hash of the account's password hash: a password change starts the count over. */
   fingerprint: string
-  expires_at: number
+  expires_at_ms: number
 }
 
 /** An IP's failed-login allowance as a GCRA bucket (0004): full when `tat` is in the past. */
 export interface IpThrottleTable {
   tenant_id: string
   ip: string
-  /** Theoretical arrival time, epoch milliseconds. */
-  tat: number
+  /** Theoretical arrival time. */
+  tat_ms: number
   /** Whether the last take was allowed (read back in the same statement). */
   last_allowed: number
 }
@@ -231,8 +232,16 @@ export interface AuditEventTable {
   login: string | null
   ip: string | null
   detail: string | null
-  /** Epoch milliseconds (the other tables use seconds; events need the order within a second). */
-  created_at: number
+  /** Milliseconds: events need their order within a second. */
+  created_at_ms: number
+}
+
+/** A fixed-window request counter (0011, 0013), for instances that share no Redis. */
+export interface RequestCounterTable {
+  key: string
+  count: number
+  /** When the window ends and the count starts over. */
+  reset_at_ms: number
 }
 
 export interface ConfigVersionTable {
@@ -241,12 +250,6 @@ export interface ConfigVersionTable {
 }
 
 /** A fixed-window request counter (key: limiter and client), epoch milliseconds. */
-export interface RequestCounterTable {
-  key: string
-  count: number
-  reset_at: number
-}
-
 /** A user's second factor (0007). */
 export interface MfaAuthenticatorTable {
   id: string

@@ -87,7 +87,7 @@ const toPasswordlessCode = (r: Selectable<PasswordlessCodeTable>): PasswordlessC
 
 const toOutboxMessage = (r: Selectable<OutboxTable>): OutboxMessage => ({
   id: r.id, tenantId: r.tenant_id, connection: r.connection, channel: r.channel as OutboxMessage['channel'],
-  recipient: r.recipient, subject: r.subject, text: r.text, createdAt: Number(r.created_at),
+  recipient: r.recipient, subject: r.subject, text: r.text, createdAt: Number(r.created_at_ms),
 })
 
 const fromRefreshToken = (t: RefreshTokenRecord): RefreshTokenTable => ({
@@ -106,23 +106,28 @@ const toClientGrant = (r: Selectable<ClientGrantTable>): ClientGrant => ({
   actForUsers: r.act_for_users === 1,
 })
 
-/** A unique-constraint violation, as SQLite (better-sqlite3) and PostgreSQL (pg) report it. */
-const isUniqueViolation = (err: unknown): boolean => {
-  const code = (err as { code?: unknown })?.code
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505'
-}
-
 export class SqlStore implements Store {
   constructor (
     private readonly db: Kysely<Database>,
-    private readonly onClose: () => Promise<void> = async () => { await db.destroy() },
-    /** Configuration changes made through this store (and its transactions), counted after they commit. */
-    private readonly changes = { configuration: 0 },
-  ) {}
+    options: {
+      shared: boolean
+      onClose?: () => Promise<void>
+      /** Configuration changes made through this store (and its transactions), counted after they commit. */
+      changes?: { configuration: number }
+    },
+  ) {
+    this.shared = options.shared
+    this.onClose = options.onClose ?? (async () => { await db.destroy() })
+    this.changes = options.changes ?? { configuration: 0 }
+  }
+
+  readonly shared: boolean
+  private readonly onClose: () => Promise<void>
+  private readonly changes: { configuration: number }
 
   async transaction<T> (work: (store: ProvisioningStore) => Promise<T>): Promise<T> {
     try {
-      return await this.db.transaction().execute((trx) => work(new SqlStore(trx, async () => {}, this.changes)))
+      return await this.db.transaction().execute((trx) => work(new SqlStore(trx, { shared: this.shared, onClose: async () => {}, changes: this.changes })))
     } finally {
       this.changes.configuration++
     }
@@ -441,13 +446,13 @@ export class SqlStore implements Store {
   async insertOutboxMessage (m: OutboxMessage): Promise<void> {
     await this.db.insertInto('passwordless_outbox').values({
       id: m.id, tenant_id: m.tenantId, connection: m.connection, channel: m.channel, recipient: m.recipient,
-      subject: m.subject, text: m.text, created_at: m.createdAt,
+      subject: m.subject, text: m.text, created_at_ms: m.createdAt,
     }).execute()
   }
 
   async latestOutboxMessages (limit: number): Promise<OutboxMessage[]> {
     const rows = await this.db.selectFrom('passwordless_outbox').selectAll()
-      .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()
+      .orderBy('created_at_ms', 'desc').orderBy('id', 'desc').limit(limit).execute()
     return rows.map(toOutboxMessage).reverse()
   }
 
@@ -455,12 +460,12 @@ export class SqlStore implements Store {
 
   async countAttempt (key: AttemptKey, fingerprint: string, now: number, expiresAt: number): Promise<number> {
     const row = await this.db.insertInto('login_attempts')
-      .values({ tenant_id: key.tenantId, subject: key.subject, ip: key.ip, count: 1, fingerprint, expires_at: expiresAt })
+      .values({ tenant_id: key.tenantId, subject: key.subject, ip: key.ip, count: 1, fingerprint, expires_at_ms: expiresAt })
       .onConflict((oc) => oc.columns(['tenant_id', 'subject', 'ip']).doUpdateSet({
-        count: sql<number>`CASE WHEN login_attempts.expires_at > ${now} AND login_attempts.fingerprint = excluded.fingerprint
+        count: sql<number>`CASE WHEN login_attempts.expires_at_ms > ${now} AND login_attempts.fingerprint = excluded.fingerprint
           THEN login_attempts.count + 1 ELSE 1 END`,
         fingerprint: (eb) => eb.ref('excluded.fingerprint'),
-        expires_at: (eb) => eb.ref('excluded.expires_at'),
+        expires_at_ms: (eb) => eb.ref('excluded.expires_at_ms'),
       }))
       .returning('count').executeTakeFirstOrThrow()
     return Number(row.count)
@@ -487,43 +492,43 @@ export class SqlStore implements Store {
   // stays within one window of now. Whether it was allowed is written and read back in the same statement.
   async takeIpAllowance (tenantId: string, ip: string, budget: IpBudget, now: number): Promise<IpAllowance> {
     const interval = Math.floor(budget.windowMs / budget.limit)
-    const base = sql<number>`(CASE WHEN ip_throttle.tat > ${now} THEN ip_throttle.tat ELSE ${now} END)`
+    const base = sql<number>`(CASE WHEN ip_throttle.tat_ms > ${now} THEN ip_throttle.tat_ms ELSE ${now} END)`
     const fits = sql<boolean>`${base} + ${interval} - ${now} <= ${budget.windowMs}`
     const row = await this.db.insertInto('ip_throttle')
-      .values({ tenant_id: tenantId, ip, tat: now + interval, last_allowed: 1 })
+      .values({ tenant_id: tenantId, ip, tat_ms: now + interval, last_allowed: 1 })
       .onConflict((oc) => oc.columns(['tenant_id', 'ip']).doUpdateSet({
-        tat: sql<number>`CASE WHEN ${fits} THEN ${base} + ${interval} ELSE ip_throttle.tat END`,
+        tat_ms: sql<number>`CASE WHEN ${fits} THEN ${base} + ${interval} ELSE ip_throttle.tat_ms END`,
         last_allowed: sql<number>`CASE WHEN ${fits} THEN 1 ELSE 0 END`,
       }))
-      .returning(['tat', 'last_allowed']).executeTakeFirstOrThrow()
-    return allowance(Number(row.tat), Number(row.last_allowed) === 1, interval, budget.windowMs, now)
+      .returning(['tat_ms', 'last_allowed']).executeTakeFirstOrThrow()
+    return allowance(Number(row.tat_ms), Number(row.last_allowed) === 1, interval, budget.windowMs, now)
   }
 
   async returnIpAllowance (tenantId: string, ip: string, budget: IpBudget, now: number): Promise<void> {
     const interval = Math.floor(budget.windowMs / budget.limit)
-    await this.db.updateTable('ip_throttle').set((eb) => ({ tat: eb('tat', '-', interval) }))
-      .where('tenant_id', '=', tenantId).where('ip', '=', ip).where('tat', '>', now).execute()
+    await this.db.updateTable('ip_throttle').set((eb) => ({ tat_ms: eb('tat_ms', '-', interval) }))
+      .where('tenant_id', '=', tenantId).where('ip', '=', ip).where('tat_ms', '>', now).execute()
   }
 
   async clearIp (tenantId: string, ip: string, now: number): Promise<boolean> {
-    const rows = await this.db.deleteFrom('ip_throttle').where('tenant_id', '=', tenantId).where('ip', '=', ip).returning('tat').execute()
-    return rows.some((r) => Number(r.tat) > now)
+    const rows = await this.db.deleteFrom('ip_throttle').where('tenant_id', '=', tenantId).where('ip', '=', ip).returning('tat_ms').execute()
+    return rows.some((r) => Number(r.tat_ms) > now)
   }
 
   // Request counters (rate limits shared by the processes of one server)
 
   async countRequest (key: string, windowMs: number, now: number): Promise<{ count: number, resetAt: number }> {
-    const row = await this.db.insertInto('request_counters').values({ key, count: 1, reset_at: now + windowMs })
+    const row = await this.db.insertInto('request_counters').values({ key, count: 1, reset_at_ms: now + windowMs })
       .onConflict((oc) => oc.column('key').doUpdateSet({
-        count: sql<number>`CASE WHEN request_counters.reset_at > ${now} THEN request_counters.count + 1 ELSE 1 END`,
-        reset_at: sql<number>`CASE WHEN request_counters.reset_at > ${now} THEN request_counters.reset_at ELSE excluded.reset_at END`,
+        count: sql<number>`CASE WHEN request_counters.reset_at_ms > ${now} THEN request_counters.count + 1 ELSE 1 END`,
+        reset_at_ms: sql<number>`CASE WHEN request_counters.reset_at_ms > ${now} THEN request_counters.reset_at_ms ELSE excluded.reset_at_ms END`,
       }))
-      .returning(['count', 'reset_at']).executeTakeFirstOrThrow()
-    return { count: Number(row.count), resetAt: Number(row.reset_at) }
+      .returning(['count', 'reset_at_ms']).executeTakeFirstOrThrow()
+    return { count: Number(row.count), resetAt: Number(row.reset_at_ms) }
   }
 
   async deleteExpiredRequestCounters (now: number): Promise<void> {
-    await this.db.deleteFrom('request_counters').where('reset_at', '<=', now).execute()
+    await this.db.deleteFrom('request_counters').where('reset_at_ms', '<=', now).execute()
   }
 
   // Audit log
@@ -537,7 +542,7 @@ export class SqlStore implements Store {
     if (events.length === 0) return
     await this.db.insertInto('audit_events').values(events.map((e) => ({
       id: eventId(e.createdAt), type: e.type, tenant_id: e.tenantId, client_id: e.clientId, connection: e.connection,
-      user_id: e.userId, login: e.login, ip: e.ip, detail: e.detail, created_at: e.createdAt,
+      user_id: e.userId, login: e.login, ip: e.ip, detail: e.detail, created_at_ms: e.createdAt,
     }))).execute()
   }
 
@@ -545,7 +550,7 @@ export class SqlStore implements Store {
     let q = this.db.selectFrom('audit_events').selectAll()
     if (query.tenantId) q = q.where('tenant_id', '=', query.tenantId)
     if (query.type) q = q.where('type', '=', query.type)
-    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute()
+    const rows = await q.orderBy('created_at_ms', 'desc').orderBy('id', 'desc').limit(query.limit).execute()
     return rows.map(toAuditEvent)
   }
 
@@ -789,13 +794,10 @@ export class SqlStore implements Store {
   // Signup
 
   async insertUserIfAbsent (user: User): Promise<boolean> {
-    try {
-      await this.insertUser(user)
-      return true
-    } catch (err) {
-      if (isUniqueViolation(err)) return false
-      throw err
-    }
+    // ON CONFLICT DO NOTHING: a taken email, username or phone number is an answer, not an error
+    // (on PostgreSQL an error would also abort the surrounding transaction).
+    const result = await this.db.insertInto('users').values(fromUser(user)).onConflict((oc) => oc.doNothing()).executeTakeFirst()
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1
   }
 }
 
@@ -811,6 +813,6 @@ const toTicket = (r: Selectable<UserTicketTable>): UserTicketRecord => ({
 
 const toAuditEvent = (r: Selectable<AuditEventTable>): AuditEvent => ({
   type: r.type as AuditEventType, tenantId: r.tenant_id, clientId: r.client_id, connection: r.connection,
-  userId: r.user_id, login: r.login, ip: r.ip, detail: r.detail, createdAt: Number(r.created_at),
+  userId: r.user_id, login: r.login, ip: r.ip, detail: r.detail, createdAt: Number(r.created_at_ms),
 })
 

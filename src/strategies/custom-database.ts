@@ -93,8 +93,10 @@ export function customDatabaseStrategy (users: UserStore, timeoutMs: number): Se
   }
 }
 
-async function saveProfile (users: UserStore, tenantId: string, connectionId: string, existing: User | undefined,
+async function saveProfile (users: UserStore, tenantId: string, connectionId: string, found: User | undefined,
   login: string, profile: JsonObject): Promise<User> {
+  // A parallel first login of the same user may have saved it since it was looked up.
+  const existing = found ?? await users.userByLogin(connectionId, login)
   const now = Math.floor(Date.now() / 1000)
   const { email, username, email_verified: emailVerified, phone_number: phone, user_metadata: userMetadata, app_metadata: appMetadata } = profile
   const known: JsonObject = {}
@@ -118,17 +120,28 @@ async function saveProfile (users: UserStore, tenantId: string, connectionId: st
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   }
-  for (const login of [user.email, user.username, user.phoneNumber]) {
-    const holder = login === null ? undefined : await users.userByLogin(connectionId, login)
+  for (const other of [user.email, user.username, user.phoneNumber]) {
+    // The login itself names this user: whoever holds it was saved by a parallel login of theirs.
+    if (other === null || other.toLowerCase() === login.toLowerCase()) continue
+    const holder = await users.userByLogin(connectionId, other)
     if (holder && holder.id !== user.id) throw oauthError('user_store_profile_conflict')
   }
-  try {
-    if (existing) await users.updateUser(user)
-    else await users.insertUser(user)
-  } catch (cause) {
-    // Another login saved the same email or username in between.
-    if (/UNIQUE|unique/.test(String((cause as Error).message))) throw oauthError('user_store_profile_conflict', {}, { cause })
-    throw cause
+  if (existing) {
+    try {
+      await users.updateUser(user)
+    } catch (cause) {
+      // Another login saved the same email or username in between.
+      if (/UNIQUE|unique/.test(String((cause as Error).message))) throw oauthError('user_store_profile_conflict', {}, { cause })
+      throw cause
+    }
+    return user
   }
-  return user
+  if (await users.insertUserIfAbsent(user)) return user
+  // A parallel first login of the same user inserted it first: that record is the user, refreshed.
+  const winner = await users.userByLogin(connectionId, login)
+  // Else another user took this email or username in between.
+  if (!winner) throw oauthError('user_store_profile_conflict')
+  const refreshed = { ...user, id: winner.id, blocked: winner.blocked, createdAt: winner.createdAt }
+  await users.updateUser(refreshed)
+  return refreshed
 }

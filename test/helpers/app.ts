@@ -5,7 +5,7 @@ import { buildApp, type AppOptions } from '../../src/app.js'
 import { defaults, loadConfig, type Config } from '../../src/config.js'
 import { applyDocument } from '../../src/provisioning/apply.js'
 import { createArgon2Hasher, type PasswordHasher } from '../../src/security/password-hasher.js'
-import { openSqliteStore } from '../../src/store/sqlite.js'
+import { openStore } from '../../src/store/open.js'
 import { fixture } from './fixture.js'
 
 export const TEST_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 }
@@ -24,7 +24,7 @@ export function testConfig (t: Test, overrides: Partial<Config> = {}): Config {
 }
 
 export async function provision (config: Config, document: unknown): Promise<void> {
-  const store = await openSqliteStore(config.dataDir)
+  const store = await openStore(config)
   try {
     await applyDocument(store, createArgon2Hasher(config.argon2), document)
   } finally {

@@ -1,0 +1,30 @@
+import type { Kysely } from 'kysely'
+
+export async function up (db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('clients').addColumn('callbacks', 'text', (c) => c.notNull().defaultTo('[]')).execute()
+  // One row per (connection, login): saving a new code replaces the old one, so only the latest is valid.
+  await db.schema.createTable('passwordless_codes')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+    .addColumn('connection_id', 'text', (c) => c.notNull().references('connections.id').onDelete('cascade'))
+    .addColumn('login', 'text', (c) => c.notNull())
+    .addColumn('code_salt', 'text', (c) => c.notNull())
+    .addColumn('code_hash', 'text', (c) => c.notNull())
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('created_at', 'integer', (c) => c.notNull())
+    .addColumn('expires_at', 'integer', (c) => c.notNull())
+    .addUniqueConstraint('passwordless_codes_login', ['connection_id', 'login'])
+    .execute()
+  await db.schema.createIndex('passwordless_codes_by_expiry').on('passwordless_codes').column('expires_at').execute()
+  await db.schema.createTable('passwordless_outbox')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+    .addColumn('connection', 'text', (c) => c.notNull())
+    .addColumn('channel', 'text', (c) => c.notNull())
+    .addColumn('recipient', 'text', (c) => c.notNull())
+    .addColumn('subject', 'text')
+    .addColumn('text', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'integer', (c) => c.notNull())
+    .execute()
+  await db.schema.createIndex('passwordless_outbox_by_time').on('passwordless_outbox').column('created_at').execute()
+}

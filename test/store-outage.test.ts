@@ -1,0 +1,38 @@
+// PostgreSQL going away and coming back: every request meanwhile is answered 503
+// temporarily_unavailable with Retry-After (never a 500, never a hang), and the same instance
+// serves again once the database is back, without a restart.
+import t from 'tap'
+import { buildTestApp, passwordBody } from './helpers/app.js'
+import { PASSWORD } from './helpers/fixture.js'
+import { poster } from './helpers/http.js'
+import { freshDatabase, outageRelay } from './helpers/postgres.js'
+import { MACHINE_SECRET, ORDERS_API, sessionsFixture } from './helpers/sessions-fixture.js'
+
+const UNAVAILABLE = { error: 'temporarily_unavailable', error_description: 'The service is temporarily unavailable. Try again shortly.' }
+
+t.test('the database stops, then starts again', async (t) => {
+  const relay = await outageRelay(t, await freshDatabase(t))
+  const app = await buildTestApp(t, { document: sessionsFixture(), config: { database: { url: relay.url, poolSize: 4 } } })
+  const token = poster(app, '/oauth/token')
+  const requests = {
+    password: () => token({ grant_type: 'password', client_id: 'spa', username: 'alice@acme.test', password: PASSWORD }),
+    clientCredentials: () => token({ grant_type: 'client_credentials', client_id: 'machine', client_secret: MACHINE_SECRET, audience: ORDERS_API }),
+    ro: () => app.inject({ method: 'POST', url: '/oauth/ro', headers: { host: 'acme.test' }, payload: passwordBody() }),
+    jwks: () => app.inject({ method: 'GET', url: '/.well-known/jwks.json', headers: { host: 'acme.test' } }),
+  }
+  for (const [name, send] of Object.entries(requests)) t.equal((await send()).statusCode, 200, `${name} before`)
+
+  await relay.cut()
+  for (const [name, send] of Object.entries(requests)) {
+    const started = Date.now()
+    const res = await send()
+    t.equal(res.statusCode, 503, `${name} while down`)
+    t.same(res.json(), UNAVAILABLE, `${name}: body`)
+    t.equal(res.headers['retry-after'], '1', `${name}: Retry-After`)
+    t.ok(Date.now() - started < 10_000, `${name}: answered, not left hanging`)
+  }
+
+  await relay.restore()
+  // The pool drops the connections the outage broke and opens new ones: the first request succeeds.
+  for (const [name, send] of Object.entries(requests)) t.equal((await send()).statusCode, 200, `${name} after`)
+})
