@@ -18,6 +18,10 @@ const NOT_RUN: Array<[RegExp, string]> = [
   [/^npm ci && npm run build$/m, "the production start: it needs the operator's own tenants.json"],
   [/id\.acme\.example/, "another deployment's host, from the APIs example's provisioning file"],
   [/"client_secret":"\.\.\."/, "a confidential client's secret and a user's password, left as placeholders"],
+  [/client_id(=|":")mobile\b/, 'the MFA flows: they need a tenant with MFA and its client "mobile", which the demo has not, ' +
+    'a server started with TOLLGATE_ENCRYPTION_KEY (npm start is not), and they pass values from earlier answers ' +
+    '(MFA, OOB, AT, the app\'s TOTP code) as placeholders'],
+  [/db\.internal/, "the PostgreSQL operator's commands: they name the operator's own database host, db.internal"],
 ]
 
 interface Block { line: number, text: string }
