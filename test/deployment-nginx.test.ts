@@ -27,14 +27,16 @@ const freePort = () => new Promise<number>((resolve) => {
 })
 
 t.test('node-auth0 through nginx as the deployment guide configures it', async (t) => {
+  const [httpsPort, httpPort] = [await freePort(), await freePort()]
   const document = sessionsFixture()
   document.tenants[0].hosts.push('localhost')
+  // As the guide says: the issuer is the tenant's public URL, never built from forwarded headers.
+  ;(document.tenants[0] as { public_url?: string }).public_url = `https://localhost:${httpsPort}/`
   const app = await buildTestApp(t, { document, config: { trustProxy: '127.0.0.1' } })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const tollgatePort = (app.server.address() as AddressInfo).port
 
   const tls = makeCertificate(t)
-  const [httpsPort, httpPort] = [await freePort(), await freePort()]
   const prefix = t.testdir()
   mkdirSync(path.join(prefix, 'logs'))
   // The guide's site as written, with this machine's ports, certificate and server name.
@@ -88,7 +90,10 @@ ${site}
   const [failed] = await app.tollgate.store.events({ tenantId: acme.id, type: 'failed_login', limit: 1 })
   t.equal(failed.ip, '127.0.0.1', 'the client address is the one nginx saw')
 
-  // A client's own X-Forwarded-Proto is not believed: nginx replaces it, Tollgate trusts nginx only.
-  const direct = await app.inject({ method: 'GET', url: '/.well-known/openid-configuration', headers: { host: 'localhost', 'x-forwarded-proto': 'https' }, remoteAddress: '203.0.113.9' })
-  t.equal(direct.json().issuer, 'http://localhost/', 'forwarded headers from anyone else are ignored')
+  // Forwarded headers from anyone but nginx are not believed, and the issuer never comes from them.
+  const direct = await app.inject({
+    method: 'GET', url: '/.well-known/openid-configuration',
+    headers: { host: 'localhost', 'x-forwarded-proto': 'http', 'x-forwarded-host': 'evil.test' }, remoteAddress: '203.0.113.9',
+  })
+  t.equal(direct.json().issuer, `https://localhost:${httpsPort}/`, 'forwarded headers from anyone else change nothing: the issuer is configuration')
 })
