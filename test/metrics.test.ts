@@ -2,22 +2,10 @@
 // Prometheus reads them; never on the public port.
 import net, { type AddressInfo } from 'node:net'
 import t from 'tap'
+import { freePort, valueOf } from './helpers/metrics.js'
 import { defaults } from '../src/config.js'
 import { buildTestApp, passwordBody } from './helpers/app.js'
 import { PASSWORD } from './helpers/fixture.js'
-
-const freePort = () => new Promise<number>((resolve) => {
-  const server = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as AddressInfo
-    server.close(() => resolve(port))
-  })
-})
-
-/** The value of one series in Prometheus' text format. */
-const valueOf = (text: string, series: string) => {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `))
-  return line === undefined ? undefined : Number(line.slice(series.length + 1))
-}
 
 t.test('login outcomes, refusals and request durations, on the metrics port only', async (t) => {
   const port = await freePort()

@@ -1,20 +1,8 @@
 // MFA outcomes in the Prometheus metrics: a password login held for its second factor counts as
 // mfa_required, an enrolment, a right and a wrong code count as MFA outcomes.
-import net, { type AddressInfo } from 'node:net'
 import t from 'tap'
+import { freePort, valueOf } from '../helpers/metrics.js'
 import { buildMfaApp, enrolOtp, MFA_OTP, mfaGrant, mfaToken } from '../helpers/mfa.js'
-
-const freePort = () => new Promise<number>((resolve) => {
-  const server = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as AddressInfo
-    server.close(() => resolve(port))
-  })
-})
-
-const valueOf = (text: string, series: string) => {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `))
-  return line === undefined ? undefined : Number(line.slice(series.length + 1))
-}
 
 t.test('mfa_required, enrolments, right and wrong codes are counted', async (t) => {
   const port = await freePort()
