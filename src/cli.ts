@@ -4,7 +4,7 @@
 import { Command, CommanderError, Option } from 'commander'
 import { readFileSync } from 'node:fs'
 import { ProvisioningFile } from '../schemas/provisioning.js'
-import { verificationSender } from './cli-account-links.js'
+import { verificationSender } from './cli/account-links.js'
 import { ipsCommand, logsCommand, usersCommand } from './cli/attack.js'
 import { CliFailure, out, outJson, positiveInteger, withStore } from './cli/common.js'
 import { doctor } from './cli/doctor.js'

@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander'
 import type { AuditEvent, AuditEventType } from '../store/port.js'
 import { CliFailure, ipAddress, oneOf, out, outJson, positiveInteger, withProtection } from './common.js'
-import { accountLinkCommands } from '../cli-account-links.js'
+import { accountLinkCommands } from './account-links.js'
 import { usersMfaCommand } from './mfa.js'
 
 const EVENT_TYPES: AuditEventType[] = ['failed_login', 'block', 'unblock', 'throttle', 'unthrottle', 'mfa_enrolment', 'mfa_success', 'mfa_failure', 'mfa_reset',

@@ -2,15 +2,15 @@
 // hand to a user (Auth0's password-change and email-verification tickets), and the verification
 // emails `tollgate apply` sends to new users declared with verify_email: true.
 import { Command, Option } from 'commander'
-import { AccountEmails, ticketLifetimeOf } from './account/emails.js'
-import { ticketLink } from './account/links.js'
-import { UserTickets } from './account/tickets.js'
-import { CliFailure, out, tenantNamed, withStore } from './cli/common.js'
-import type { Config } from './config.js'
-import { Mailer } from './email/mailer.js'
-import type { MailLog } from './email/types.js'
-import { describeDuration } from './email/templates.js'
-import type { Store, Tenant, TicketKind } from './store/port.js'
+import { AccountEmails, ticketLifetimeOf } from '../account/emails.js'
+import { ticketLink } from '../account/links.js'
+import { UserTickets } from '../account/tickets.js'
+import { CliFailure, out, tenantNamed, withStore } from './common.js'
+import type { Config } from '../config.js'
+import { Mailer } from '../email/mailer.js'
+import type { MailLog } from '../email/types.js'
+import { describeDuration } from '../email/templates.js'
+import type { Store, Tenant, TicketKind } from '../store/port.js'
 
 const KINDS: Array<[string, TicketKind, string]> = [
   ['reset-link', 'reset_password', 'print a one-time password-reset link for the user (the previous one stops working)'],
