@@ -1,8 +1,9 @@
 // The one decision point every login passes before its secret is verified, and the bookkeeping
-// after. In order: a blocked user is refused (401 user_blocked); an IP that failed too often across
-// all accounts is throttled (429 too_many_logins); an account that failed too often from this IP
-// (or from any, in account_lockout mode) is blocked (429 too_many_attempts); a password known from a
-// breach is refused (401 password_leaked). None of these costs a hash.
+// after. In order: an IP that failed too often across all accounts is throttled (429
+// too_many_logins); an account that failed too often from this IP (or from any, in account_lockout
+// mode) is blocked (429 too_many_attempts); a password known from a breach is refused (401
+// password_leaked). None of these costs a hash. A user blocked by an administrator is told so only
+// after the right secret (refuseBlockedUser), so a block never reveals an account.
 //
 // Counting is atomic and happens before the verify: each attempt first reserves its place in the
 // counters, so N parallel attempts can never get more than the threshold through. A success gives
