@@ -4,7 +4,7 @@ import type { ErrorKey } from '../errors.js'
 
 /** Any request can meet these: refusals before routing, and the unexpected. */
 const EVERY_REQUEST: ErrorKey[] = ['rate_limited', 'server_busy', 'server_error', 'bad_request', 'method_not_allowed',
-  'malformed_http', 'headers_too_large', 'request_timeout', 'expectation_failed', 'malformed_url', 'missing_host']
+  'malformed_http', 'headers_too_large', 'request_timeout', 'expectation_failed', 'malformed_url', 'missing_host', 'store_unavailable']
 /** Requests with a body. */
 const BODY: ErrorKey[] = ['malformed_json', 'unsupported_content_type', 'body_too_large', 'body_not_object', 'missing_parameter', 'parameter_not_string',
   'parameter_too_long', 'parameter_not_array']
