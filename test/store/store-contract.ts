@@ -25,7 +25,7 @@ const client = (tenantId: string, clientId: string, extra: Partial<Client> = {})
 })
 const user = (tenantId: string, connectionId: string, extra: Partial<User> = {}): User => ({
   id: `auth0|${randomUUID()}`, tenantId, connectionId, email: null, username: null, phoneNumber: null, emailVerified: false,
-  passwordHash: null, blocked: false, profile: {}, userMetadata: {}, appMetadata: {}, createdAt: now, updatedAt: now, ...extra,
+  passwordHash: null, blocked: false, profile: {}, userMetadata: {}, appMetadata: {}, createdAt: now, updatedAt: now, sessionsValidAfter: null, ...extra,
 })
 const refreshToken = (tenantId: string, userId: string, extra: Partial<RefreshTokenRecord> = {}): RefreshTokenRecord => ({
   id: randomUUID(), tokenHash: randomUUID(), familyId: randomUUID(), tenantId, clientId: 'spa', userId, device: 'phone',
