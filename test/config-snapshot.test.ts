@@ -3,10 +3,11 @@
 // be served within a second. The server is a real process with its default settings; each change is
 // made from another process (the CLI) or another connection to the same SQLite file, then polled for
 // with a deadline.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import http from 'node:http'
 import path from 'node:path'
 import t, { type Test } from 'tap'
+import { serveProcess } from './helpers/serve-process.js'
 import { openSqliteStore } from '../src/store/sqlite.js'
 import { provision, testConfig } from './helpers/app.js'
 import { MACHINE_SECRET, ORDERS_API, sessionsFixture } from './helpers/sessions-fixture.js'
@@ -14,22 +15,6 @@ import { MACHINE_SECRET, ORDERS_API, sessionsFixture } from './helpers/sessions-
 const cli = path.join(import.meta.dirname, '..', 'dist', 'src', 'cli.js')
 /** The bound under test: a change is served within this long after the command that made it returned. */
 const WITHIN_MS = 1000
-
-function serve (t: Test, env: NodeJS.ProcessEnv): Promise<{ port: number, child: ChildProcess }> {
-  const child = spawn(process.execPath, [cli, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-  t.teardown(() => { child.kill('SIGKILL') })
-  return new Promise((resolve, reject) => {
-    let output = ''
-    const timer = setTimeout(() => reject(new Error(`not listening after 30 s:\n${output}`)), 30_000)
-    child.stdout!.on('data', (chunk) => {
-      output += chunk
-      const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]
-      if (port) { clearTimeout(timer); resolve({ port: Number(port), child }) }
-    })
-    child.stderr!.on('data', (chunk) => { output += chunk })
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code} before listening:\n${output}`)) })
-  })
-}
 
 function request (port: number, method: string, url: string, body?: unknown): Promise<{ status: number, json: any }> {
   return new Promise((resolve, reject) => {
@@ -63,7 +48,7 @@ t.test('a key rotated, a client grant removed and a client deleted elsewhere are
   const config = testConfig(t)
   await provision(config, sessionsFixture())
   const env = { ...process.env, TOLLGATE_DATA_DIR: config.dataDir, PORT: '0', LOG_LEVEL: 'warn', TOLLGATE_WORKERS: '1', TOLLGATE_ARGON2_MEMORY_COST: '4096' }
-  const { port } = await serve(t, env)
+  const { port } = await serveProcess(t, env)
   const clientCredentials = { grant_type: 'client_credentials', client_id: 'machine', client_secret: MACHINE_SECRET, audience: ORDERS_API }
   const kidsServed = async () => (await request(port, 'GET', '/.well-known/jwks.json')).json.keys.map((k: { kid: string }) => k.kid)
 

@@ -3,10 +3,11 @@
 // workers): a brute-force lockout lets exactly `threshold` attempts reach the hasher, a refresh token
 // rotates once, an assertion's jti is spent once, and a request rate limit counts every worker's
 // requests. Then SIGTERM stops the main process and every worker.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import http from 'node:http'
 import path from 'node:path'
 import t, { type Test } from 'tap'
+import { serveProcess } from './helpers/serve-process.js'
 import { provision, testConfig } from './helpers/app.js'
 import { PASSWORD } from './helpers/fixture.js'
 import { assertion, assertionRefused, JWT_BEARER, jwtBearerFixture, keys } from './helpers/jwt-bearer.js'
@@ -14,22 +15,6 @@ import { assertion, assertionRefused, JWT_BEARER, jwtBearerFixture, keys } from 
 const cli = path.join(import.meta.dirname, '..', 'dist', 'src', 'cli.js')
 const API = 'https://api.acme.test/'
 const PARALLEL = 10
-
-function serve (t: Test, env: NodeJS.ProcessEnv): Promise<{ port: number, child: ChildProcess }> {
-  const child = spawn(process.execPath, [cli, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-  t.teardown(() => { child.kill('SIGKILL') })
-  return new Promise((resolve, reject) => {
-    let output = ''
-    const timer = setTimeout(() => reject(new Error(`not listening after 60 s:\n${output}`)), 60_000)
-    child.stdout!.on('data', (chunk) => {
-      output += chunk
-      const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]
-      if (port) { clearTimeout(timer); resolve({ port: Number(port), child }) }
-    })
-    child.stderr!.on('data', (chunk) => { output += chunk })
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code} before listening:\n${output}`)) })
-  })
-}
 
 /** One request on a connection of its own (agent: false), so that parallel requests spread over the workers. */
 function request (port: number, method: string, url: string, body?: unknown): Promise<{ status: number, json: any }> {
@@ -58,7 +43,7 @@ t.test('two workers share one port and keep every invariant of the store', async
   acme.clients.push({ client_id: 'mobile', name: 'Mobile app', type: 'native', grant_types: ['password', 'refresh_token'] })
   acme.connections[0].enabled_clients.push('mobile')
   await provision(config, document)
-  const { port, child } = await serve(t, {
+  const { port, child } = await serveProcess(t, {
     ...process.env,
     TOLLGATE_DATA_DIR: config.dataDir,
     PORT: '0',
@@ -70,7 +55,7 @@ t.test('two workers share one port and keep every invariant of the store', async
     TOLLGATE_MAX_EVENT_LOOP_DELAY_MS: '0',
     TOLLGATE_HASH_QUEUE: '100',
     TOLLGATE_RATE_LIMIT_ROUTES: JSON.stringify({ '/.well-known/jwks.json': { max: 4, windowSeconds: 600 } }),
-  })
+  }, 60_000)
   const workers = spawnSync('ps', ['--ppid', String(child.pid), '-o', 'pid='], { encoding: 'utf8' }).stdout.trim().split(/\s+/)
   t.equal(workers.length, 2, 'two worker processes')
 
