@@ -3,7 +3,7 @@
 // flight get `shutdownDrainMs` to finish, then the rest are cut; the store and Redis close, exit 0.
 import closeWithGrace from 'close-with-grace'
 import { buildApp, type App } from './app.js'
-import { stopWithMainProcess } from './cluster.js'
+import { isWorkerOfSeveral, stopWithMainProcess } from './cluster.js'
 import type { Config } from './config.js'
 
 export async function startServer (config: Config): Promise<App> {
@@ -15,7 +15,12 @@ export async function startServer (config: Config): Promise<App> {
     throw err
   }
   const drainMs = config.shutdownDrainMs
-  const grace = closeWithGrace({ delay: drainMs + 5000, logger: false }, async ({ signal, err }) => {
+  // A worker (TOLLGATE_WORKERS > 1) stops on its main process' SIGTERM only: a terminal's Ctrl-C
+  // reaches the whole process group, and a SIGINT here followed by that SIGTERM would be a second
+  // signal, which cuts the drain short.
+  const worker = isWorkerOfSeveral()
+  if (worker) process.on('SIGINT', () => {})
+  const grace = closeWithGrace({ delay: drainMs + 5000, logger: false, skip: worker ? ['SIGINT'] : [] }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an unexpected error')
     else app.log.info({ signal, drainMs }, 'draining, then closing')
     app.tollgate.lifecycle.draining = true
