@@ -278,6 +278,6 @@ export function sizingTable (rows: ScaleRow[]): string {
   return [
     '| deployment | vCPUs used | client_credentials/s | per instance | per vCPU | password logins/s | per instance | per vCPU |',
     '|---|---|---|---|---|---|---|---|',
-    ...[...deployments].map(([label, d]) => `| ${label} | ${d.vcpus} | ${cell(d.cc, d)} | ${cell(d.logins, d)} |`),
+    ...[...deployments].filter(([, d]) => d.cc !== undefined || d.logins !== undefined).map(([label, d]) => `| ${label} | ${d.vcpus} | ${cell(d.cc, d)} | ${cell(d.logins, d)} |`),
   ].join('\n')
 }
