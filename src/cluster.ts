@@ -1,8 +1,9 @@
 // TOLLGATE_WORKERS > 1: the main process forks that many workers (node:cluster), which share one
 // listening socket and one store (SQLite in WAL mode takes writers from several processes; every
 // invariant that matters is one atomic statement or transaction, see docs/ARCHITECTURE.md). The main
-// process only supervises: it replaces a worker that dies, and on SIGINT/SIGTERM stops every worker
-// gracefully and exits once all have; a worker whose main process is gone stops too.
+// process only supervises (and serves the workers' metrics, summed: src/metrics.ts): it replaces a
+// worker that dies, and on SIGINT/SIGTERM stops every worker gracefully and exits once all have; a
+// worker whose main process is gone stops too.
 import cluster, { type Worker } from 'node:cluster'
 import net from 'node:net'
 import type { Config } from './config.js'
