@@ -15,14 +15,15 @@ export async function startServer (config: Config): Promise<App> {
     throw err
   }
   const drainMs = config.shutdownDrainMs
-  // A worker (TOLLGATE_WORKERS > 1) stops on its main process' SIGTERM only: a terminal's Ctrl-C
-  // reaches the whole process group, and a SIGINT here followed by that SIGTERM would be a second
-  // signal, which cuts the drain short.
+  // A worker (TOLLGATE_WORKERS > 1) handles its stop signals itself: its main process sends it one
+  // SIGTERM, but the same signal may also come straight from a supervisor signalling the whole group
+  // (systemd's default), and a terminal's Ctrl-C reaches the group as SIGINT. The first starts the
+  // drain; the others are ignored (to close-with-grace a second signal cuts the drain short).
   const worker = isWorkerOfSeveral()
-  if (worker) process.on('SIGINT', () => {})
-  const grace = closeWithGrace({ delay: drainMs + 5000, logger: false, skip: worker ? ['SIGINT'] : [] }, async ({ signal, err }) => {
+  let stopReason: string | undefined
+  const grace = closeWithGrace({ delay: drainMs + 5000, logger: false, skip: worker ? ['SIGINT', 'SIGTERM'] : [] }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an unexpected error')
-    else app.log.info({ signal, drainMs }, 'draining, then closing')
+    else app.log.info({ signal: signal ?? stopReason, drainMs }, 'draining, then closing')
     app.tollgate.lifecycle.draining = true
     const cut = setTimeout(() => { app.server.closeAllConnections() }, drainMs)
     cut.unref()
@@ -30,7 +31,16 @@ export async function startServer (config: Config): Promise<App> {
     clearTimeout(cut)
     app.log.info('closed')
   })
-  // A worker (TOLLGATE_WORKERS > 1) drains the same way when its main process goes away.
-  stopWithMainProcess(() => { grace.close() })
+  if (worker) {
+    const stopOnce = (reason: string) => {
+      if (stopReason !== undefined) return
+      stopReason = reason
+      grace.close()
+    }
+    process.on('SIGTERM', () => { stopOnce('SIGTERM') })
+    process.on('SIGINT', () => { stopOnce('SIGINT') })
+    // It drains the same way when its main process goes away.
+    stopWithMainProcess(stopOnce)
+  }
   return app
 }
