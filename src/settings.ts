@@ -118,7 +118,7 @@ export const SETTINGS: readonly Setting[] = [
   int('TOLLGATE_CHANGE_PASSWORD_REFILL_SECONDS', 'changePassword.refillSeconds', 60, 1, undefined, 'One more such request is allowed every this many seconds.'),
   { env: 'TOLLGATE_DATABASE_URL', path: 'database.url', type: 'database-url', default: '',
     description: 'PostgreSQL (`postgres://USER:PASSWORD@HOST:PORT/DB`) holding the store, shared by several instances (README, "Running several instances"); unset: the SQLite file in the data directory.' },
-  int('TOLLGATE_DATABASE_POOL_SIZE', 'database.poolSize', 10, 1, 1000, 'PostgreSQL connections one instance keeps at most.'),
+  int('TOLLGATE_DATABASE_POOL_SIZE', 'database.poolSize', 10, 1, 1000, 'PostgreSQL connections one process keeps at most (each worker has its own pool).'),
   { env: 'TOLLGATE_REDIS_URL', path: 'redisUrl', type: 'url', default: '',
     description: 'Redis (`redis://` or `rediss://`) holding attack-protection state and rate-limit counters, shared by several instances; unset: kept in the store.' },
   { env: 'TOLLGATE_REDIS_KEY_PREFIX', path: 'redisKeyPrefix', type: 'string', default: 'tollgate:', description: 'Prefix of every Redis key Tollgate writes.' },
