@@ -12,6 +12,9 @@ import type { Config } from './config.js'
 export class WorkerStartFailed extends Error {}
 
 const START_FAILED = 'tollgate:start-failed'
+/** A worker that exits sooner than this after its fork died young. */
+const YOUNG_MS = 10_000
+const MAX_PAUSE_MS = 30_000
 
 /**
  * In a worker whose start failed: hands its one line to the main process, which prints the first
@@ -38,8 +41,10 @@ export function startWorkers (config: Config, log: (line: string) => void): Prom
   let stopping = false
   let stopFailed = false
   let listening = 0
+  let pause = 0
   const workers = new Set<Worker>()
   const fork = () => {
+    const bornAt = Date.now()
     const worker = cluster.fork()
     workers.add(worker)
     worker.once('exit', (code, signal) => {
@@ -52,8 +57,15 @@ export function startWorkers (config: Config, log: (line: string) => void): Prom
       }
       // A worker that fails while the server starts is not replaced: the start has failed.
       if (listening < config.workers) return
-      log(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`)
-      fork()
+      // One that dies young (its start failed: the database or Redis out of reach) is replaced after
+      // a pause doubling up to 30 s, not in a loop; one that served a while, at once.
+      pause = Date.now() - bornAt < YOUNG_MS ? Math.min(MAX_PAUSE_MS, pause === 0 ? 1000 : 2 * pause) : 0
+      log(`worker ${worker.process.pid} exited (${signal ?? code}); starting another${pause > 0 ? ` in ${pause / 1000} s` : ''}`)
+      setTimeout(() => { if (!stopping) fork() }, pause)
+    })
+    // After the start, a replacement that cannot start says why here.
+    worker.on('message', (message: { type?: string, line?: string }) => {
+      if (message?.type === START_FAILED && listening >= config.workers) log(`worker ${worker.process.pid} could not start: ${message.line}`)
     })
     return worker
   }
