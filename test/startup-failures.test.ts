@@ -33,6 +33,9 @@ t.test('each mistake: exit 1 and one line', async (t) => {
       `tollgate: TOLLGATE_DATA_DIR: cannot use the data directory ${path.join(file, 'data')}: ENOTDIR\n`],
     ['an unreachable Redis', { TOLLGATE_DATA_DIR: dataDir, TOLLGATE_REDIS_URL: 'redis://:s3cret@127.0.0.1:1' },
       'tollgate: TOLLGATE_REDIS_URL: cannot connect to Redis at 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1\n'],
+    // Each worker fails on its own; the main process prints the first one's line only, and exits.
+    ['an unreachable Redis, with 2 workers', { TOLLGATE_DATA_DIR: dataDir, TOLLGATE_WORKERS: '2', TOLLGATE_REDIS_URL: 'redis://:s3cret@127.0.0.1:1' },
+      'tollgate: TOLLGATE_REDIS_URL: cannot connect to Redis at 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1\n'],
     ['a missing breached-password file', { TOLLGATE_DATA_DIR: dataDir, TOLLGATE_BREACHED_PASSWORDS_FILE: '/nonexistent/pwned.txt' },
       "tollgate: TOLLGATE_BREACHED_PASSWORDS_FILE: cannot open the breached-passwords file /nonexistent/pwned.txt: ENOENT: no such file or directory, open '/nonexistent/pwned.txt'\n"],
     ['a missing TLS certificate', { TOLLGATE_DATA_DIR: dataDir, TOLLGATE_TLS_CERT_FILE: '/nonexistent/cert.pem', TOLLGATE_TLS_KEY_FILE: '/nonexistent/key.pem' },
