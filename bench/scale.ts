@@ -1,5 +1,6 @@
 // The scale-out scenarios of `npm run bench`: more cores and more instances doing the same work.
-// - workers: client credentials on one server of 2 workers (TOLLGATE_WORKERS=2) against 1 process;
+// - workers: client credentials and password grant on one server of 2 workers (TOLLGATE_WORKERS=2)
+//   against 1 process;
 // - postgres: one instance on PostgreSQL against one on SQLite, password grant and refresh rotation;
 // - scale-out: 2 instances on PostgreSQL + Redis (one process each, the load spread over both ports,
 //   as a load balancer would) against 1 instance on SQLite, client credentials and password grant.
@@ -110,6 +111,8 @@ const twoOnPostgres: Deployment = { label: '2 instances, PostgreSQL + Redis', in
 
 export const COMPARISONS: Comparison[] = [
   { name: 'workers: client credentials, 2 workers vs 1', work: WORK.clientCredentials, baseline: oneProcess, measured: twoWorkers, target: 1.7 },
+  // The default is a worker per CPU: logins must not lose by it (each worker has its own hash limiter).
+  { name: 'workers: password grant, 2 workers vs 1', work: WORK.password, baseline: oneProcess, measured: twoWorkers, target: 1 },
   { name: 'postgres: password grant, PostgreSQL vs SQLite', work: WORK.password, baseline: oneProcess, measured: onPostgres, target: 0.9 },
   { name: 'postgres: refresh rotation, PostgreSQL vs SQLite', work: WORK.refresh, baseline: oneProcess, measured: onPostgres, target: 0.7 },
   { name: 'scale-out: client credentials, 2 instances on PostgreSQL + Redis vs 1 on SQLite', work: WORK.clientCredentials, baseline: oneProcess, measured: twoOnPostgres, target: 1.6 },
