@@ -304,7 +304,9 @@ export class SqlStore implements Store {
   async deleteClient (tenantId: string, clientId: string): Promise<boolean> {
     return this.configWrite(async (db) => {
       const result = await db.deleteFrom('clients').where('tenant_id', '=', tenantId).where('client_id', '=', clientId).executeTakeFirst()
-      return Number(result.numDeletedRows) === 1
+      if (Number(result.numDeletedRows) !== 1) return false
+      await db.deleteFrom('client_grants').where('tenant_id', '=', tenantId).where('client_id', '=', clientId).execute()
+      return true
     })
   }
 
