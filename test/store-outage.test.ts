@@ -1,6 +1,7 @@
 // PostgreSQL going away and coming back: every request meanwhile is answered 503
-// temporarily_unavailable with Retry-After (never a 500, never a hang), and the same instance
-// serves again once the database is back, without a restart.
+// temporarily_unavailable with Retry-After (never a 500, never a hang), readiness says the instance
+// should get no traffic while it still lives, and the same instance serves (and is ready) again once
+// the database is back, without a restart.
 import t from 'tap'
 import { buildTestApp, passwordBody } from './helpers/app.js'
 import { PASSWORD } from './helpers/fixture.js'
@@ -20,7 +21,9 @@ t.test('the database stops, then starts again', async (t) => {
     ro: () => app.inject({ method: 'POST', url: '/oauth/ro', headers: { host: 'acme.test' }, payload: passwordBody() }),
     jwks: () => app.inject({ method: 'GET', url: '/.well-known/jwks.json', headers: { host: 'acme.test' } }),
   }
+  const probe = (path: string) => app.inject({ method: 'GET', url: path })
   for (const [name, send] of Object.entries(requests)) t.equal((await send()).statusCode, 200, `${name} before`)
+  t.same((await probe('/health/ready')).json(), { status: 'ready' }, 'ready before')
 
   await relay.cut()
   for (const [name, send] of Object.entries(requests)) {
@@ -31,8 +34,16 @@ t.test('the database stops, then starts again', async (t) => {
     t.equal(res.headers['retry-after'], '1', `${name}: Retry-After`)
     t.ok(Date.now() - started < 10_000, `${name}: answered, not left hanging`)
   }
+  const started = Date.now()
+  const ready = await probe('/health/ready')
+  t.equal(ready.statusCode, 503, 'not ready while the database is down')
+  t.same(ready.json(), { error: 'temporarily_unavailable', error_description: 'Not ready: the store does not answer.' })
+  t.equal(ready.headers['cache-control'], 'no-store')
+  t.ok(Date.now() - started < 10_000, 'readiness answered, not left hanging')
+  t.equal((await probe('/health/live')).statusCode, 200, 'still live: restarting it would not help')
 
   await relay.restore()
   // The pool drops the connections the outage broke and opens new ones: the first request succeeds.
   for (const [name, send] of Object.entries(requests)) t.equal((await send()).statusCode, 200, `${name} after`)
+  t.same((await probe('/health/ready')).json(), { status: 'ready' }, 'ready again')
 })
