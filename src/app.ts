@@ -13,7 +13,7 @@ import { createArgon2Hasher, type PasswordHasher } from './security/password-has
 import { createServices } from './services.js'
 import type { Store } from './store/port.js'
 import { RedisAttackState } from './store/redis-attack-state.js'
-import { connectRedis } from './store/redis.js'
+import { closeRedis, connectRedis } from './store/redis.js'
 import { withMemoryLayers } from './store/memory-layers.js'
 import { openStore } from './store/open.js'
 import accountLimits from '../plugins/account-limits.js'
@@ -161,7 +161,7 @@ export async function buildApp (options: AppOptions) {
   })
   app.addHook('onClose', async () => {
     breachedPasswords?.close()
-    await redis?.quit()
+    if (redis) await closeRedis(redis)
   })
   // The request id is the reference an operator looks up in the log.
   app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
