@@ -274,6 +274,8 @@ t.test('kill -9 of one instance under load loses no refresh family; the others k
   t.equal(await Promise.race([exited, new Promise((resolve) => { timer = setTimeout(() => resolve('still running'), 10_000) })]), 'SIGKILL', 'it died of SIGKILL')
   clearTimeout(timer)
 
+  for (const survivor of instances.slice(0, 2)) t.same((await survivor.request('GET', '/health/ready')).json(), { status: 'ready' }, `port ${survivor.port} still ready`)
+
   const settled = families.filter((f) => !f.revoked)
   for (const family of settled) t.equal(family.afterKill, AFTER_KILL, 'rotated on the survivors with the last token it received')
   t.comment(`${families.filter((f) => f.lostAnswer).length} answers died with the instance; ${FAMILIES - settled.length} of those had rotated their family`)
