@@ -8,6 +8,8 @@ import { load, type LoadResult } from './load.js'
 import { comparisons, TARGETS, TOKEN_PATH, type Target } from './peers.js'
 import { currentRssMiB, rawArgon2, startBare, startPeer, startTollgate, type Server } from './processes.js'
 import { benchDocument, roLogin } from './data.js'
+import { measureScale, scaleTable, sizingTable } from './scale.js'
+import { soak, soakSummary } from './soak.js'
 import { BENCH_ENV, LOGIN_CONNECTIONS, overloadScenario, scenarios, timingScenarios, type Scenario } from './scenarios.js'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
@@ -186,27 +188,12 @@ async function main () {
     }
   }
 
-  // Memory under a long run of rejections: resident size sampled every second, compared between the
-  // end of the first 10 s and the end.
-  let soak
-  if (soakSeconds > 0 && (!only || only.test('soak'))) {
-    log(`soak: unknown-client rejections for ${soakSeconds}s, RSS sampled every second`)
-    const server = await startTollgate(benchDocument, BENCH_ENV)
-    const samples: number[] = []
-    const sampler = setInterval(() => { samples.push(currentRssMiB(server.pid)) }, 1000)
-    try {
-      await load({ url: server.url + '/oauth/ro', body: roLogin({ client_id: 'nobody' }), connections: 50, seconds: soakSeconds, warmupSeconds: 0, expectedStatus: 403 })
-    } finally {
-      clearInterval(sampler)
-      await server.stop()
-    }
-    const settled = samples[Math.min(9, samples.length - 1)]
-    const last = samples[samples.length - 1]
-    soak = { seconds: soakSeconds, rssAt10sMiB: settled, rssAtEndMiB: last, maxRssMiB: Math.max(...samples), drift: (last - settled) / settled, target: 'max <= 200 MiB, end within 10% of 10 s' }
-  }
+  // Memory under a long run of rejections (bench/soak.ts), and the scale-out scenarios (bench/scale.ts).
+  const soakReport = soakSeconds > 0 && (!only || only.test('soak')) ? await soak(soakSeconds, log) : undefined
+  const scale = await measureScale({ seconds, warmupSeconds, runs, only, log })
 
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}` }
-  const report = { date: new Date().toISOString(), machine, seconds, warmupSeconds, runs, command: benchCommand(), peers, rows, overload, timing, soak }
+  const report = { date: new Date().toISOString(), machine, seconds, warmupSeconds, runs, command: benchCommand(), peers, rows, overload, timing, soak: soakReport, scale }
   const md = [
     `Run ${report.date} on ${machine.cpus} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}; ${warmupSeconds}s warm-up + ${seconds}s per scenario; ${runs > 1 ? `median of ${runs} runs; ` : ''}load generator on the same machine.`,
     '',
@@ -216,8 +203,10 @@ async function main () {
     table(rows),
     '',
     overload ? `Overload (${overload.connections} concurrent logins): ${fmt(overload.acceptedPerSecond, 0)} accepted/s, accepted p50 ${fmt(overload.acceptedP50, 0)} ms, p99 ${fmt(overload.acceptedP99, 0)} ms; ${fmt(overload.share503 * 100, 1)}% answered 503; statuses ${JSON.stringify(overload.statuses)}; ${overload.timeouts} timeouts (target: ${overload.target}).` : '',
-    soak ? `Memory (${soak.seconds}s of unknown-client rejections, 50 connections): RSS ${fmt(soak.rssAt10sMiB, 0)} MiB at 10 s, ${fmt(soak.rssAtEndMiB, 0)} MiB at the end (${fmt(100 * soak.drift, 1)}%), max ${fmt(soak.maxRssMiB, 0)} MiB (target: ${soak.target}; ${soak.maxRssMiB <= 200 && Math.abs(soak.drift) <= 0.1 ? 'met' : 'not met'}).` : '',
     timing ? `Timing (one connection): wrong password p50 ${fmt(timing.wrongPasswordP50)} ms, unknown user p50 ${fmt(timing.unknownUserP50)} ms, ratio ${fmt(timing.ratio, 2)} (target: ${timing.target}).` : '',
+    soakReport ? `\n${soakSummary(soakReport)}\n` : '',
+    scale.rows.length > 0 ? `Scale-out (the same work on more processes; ratio to the baseline in the same run${runs > 1 ? ', median of the runs' : ''}):\n\n${scaleTable(scale.rows)}\n\n${sizingTable(scale.rows)}` : '',
+    scale.skipped ?? '',
   ].join('\n')
   const dir = path.join(import.meta.dirname, '..', '..', 'bench', 'results')
   mkdirSync(dir, { recursive: true })

@@ -1,10 +1,12 @@
-// Prometheus metrics on their own listener (TOLLGATE_METRICS_HOST:TOLLGATE_METRICS_PORT), never on
-// the public port: `GET /metrics` there, nothing else. It opens when the app is ready and closes
-// with it. Each answered request is observed by route (its URL pattern), method and status.
+// Prometheus metrics on their own listener (src/metrics-listener.ts), never on the public port. It
+// opens when the app is ready and closes with it; in a worker of several, the main process serves it
+// and this process only answers its requests. Each answered request is observed by route (its URL
+// pattern), method and status.
 import type { FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import cluster from 'node:cluster'
+import { answerMainProcess } from '../src/metrics.js'
+import { openMetricsListener, type MetricsListener } from '../src/metrics-listener.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -23,33 +25,19 @@ const metricsPlugin: FastifyPluginAsync = async (app) => {
     done()
   })
 
-  const listener = http.createServer((req, res) => {
-    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found","error_description":"The requested endpoint does not exist."}')
-      return
-    }
-    registry.metrics().then((text) => {
-      res.writeHead(200, { 'content-type': registry.contentType }).end(text)
-    }, (err: Error) => {
-      app.log.error({ err }, 'metrics failed')
-      res.writeHead(500).end()
-    })
-  })
   app.decorate('metricsAddress', undefined)
+  // A worker of several: the main process serves the listener and asks each worker for its series.
+  if (cluster.isWorker) {
+    answerMainProcess(registry)
+    return
+  }
+  let listener: MetricsListener | undefined
   // On ready, not on listen: a port in use then stops the start (an onListen error would only be logged).
   app.addHook('onReady', async () => {
-    await new Promise<void>((resolve, reject) => {
-      listener.once('error', reject)
-      listener.listen({ host: config.metrics.host, port: config.metrics.port }, resolve)
-    })
-    const { address, port } = listener.address() as AddressInfo
-    app.metricsAddress = `${address.includes(':') ? `[${address}]` : address}:${port}`
+    listener = await openMetricsListener(config.metrics.host, config.metrics.port, registry, (err) => { app.log.error({ err }, 'metrics failed') })
+    app.metricsAddress = listener.address
   })
-  app.addHook('onClose', async () => {
-    if (!listener.listening) return
-    listener.closeAllConnections()
-    await new Promise<void>((resolve) => listener.close(() => resolve()))
-  })
+  app.addHook('onClose', async () => { await listener?.close() })
 }
 
 export default fp(metricsPlugin, { name: 'tollgate-metrics' })

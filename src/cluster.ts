@@ -1,14 +1,25 @@
 // TOLLGATE_WORKERS > 1: the main process forks that many workers (node:cluster), which share one
 // listening socket and one store (SQLite in WAL mode takes writers from several processes; every
 // invariant that matters is one atomic statement or transaction, see docs/ARCHITECTURE.md). The main
-// process only supervises: it replaces a worker that dies, and on SIGINT/SIGTERM stops every worker
-// gracefully and exits once all have; a worker whose main process is gone stops too.
+// process only supervises (and serves the workers' metrics, summed: src/metrics.ts): it replaces a
+// worker that dies, and on SIGINT/SIGTERM stops every worker gracefully and exits once all have; a
+// worker whose main process is gone stops too.
 import cluster, { type Worker } from 'node:cluster'
 import net from 'node:net'
 import type { Config } from './config.js'
 
-/** A worker could not start; it has said why on the shared output. */
+/** A worker could not start: the message is its one line (the first worker's to fail). */
 export class WorkerStartFailed extends Error {}
+
+const START_FAILED = 'tollgate:start-failed'
+
+/**
+ * In a worker whose start failed: hands its one line to the main process, which prints the first
+ * worker's only, then exits (the IPC channel would keep the worker alive otherwise).
+ */
+export function reportStartFailure (line: string): void {
+  process.send!({ type: START_FAILED, line }, undefined, {}, () => { process.exit(1) })
+}
 
 /**
  * Whether HOST:PORT can be listened on, tried by this process before any worker is forked: a port
@@ -25,6 +36,7 @@ export function checkListen (host: string, port: number): Promise<void> {
 /** Forks the workers and resolves with the port once every one of them listens. */
 export function startWorkers (config: Config, log: (line: string) => void): Promise<number> {
   let stopping = false
+  let stopFailed = false
   let listening = 0
   const workers = new Set<Worker>()
   const fork = () => {
@@ -33,7 +45,9 @@ export function startWorkers (config: Config, log: (line: string) => void): Prom
     worker.once('exit', (code, signal) => {
       workers.delete(worker)
       if (stopping) {
-        if (workers.size === 0) process.exit(0)
+        // A worker that did not close cleanly (a drain cut short, a failed close) fails the stop.
+        if (code !== 0) stopFailed = true
+        if (workers.size === 0) process.exit(stopFailed ? 1 : 0)
         return
       }
       // A worker that fails while the server starts is not replaced: the start has failed.
@@ -54,15 +68,19 @@ export function startWorkers (config: Config, log: (line: string) => void): Prom
   process.on('SIGTERM', stop)
 
   return new Promise((resolve, reject) => {
+    let firstLine: string | undefined
     const failedEarly = (worker: Worker) => (code: number) => {
       if (listening < config.workers) {
         stopping = true
         for (const other of workers) if (other !== worker) other.process.kill('SIGTERM')
-        reject(new WorkerStartFailed(`a worker exited (${code}) before the server was listening`))
+        reject(new WorkerStartFailed(firstLine ?? `a worker exited (${code}) before the server was listening`))
       }
     }
     for (let i = 0; i < config.workers; i++) {
       const worker = fork()
+      worker.on('message', (message: { type?: string, line?: string }) => {
+        if (message?.type === START_FAILED && listening < config.workers) firstLine ??= message.line
+      })
       worker.once('exit', failedEarly(worker))
       worker.once('listening', (address) => {
         listening++
@@ -71,6 +89,8 @@ export function startWorkers (config: Config, log: (line: string) => void): Prom
     }
   })
 }
+
+export const isWorkerOfSeveral = () => cluster.isWorker
 
 /** In a worker: stop gracefully when the main process goes away. */
 export function stopWithMainProcess (stop: (reason: string) => void): void {

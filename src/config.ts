@@ -165,7 +165,7 @@ export const ConfigSchema = Type.Object({
     /** Addresses never rate limited (e.g. your own backend). */
     allowList: Type.Array(Type.String({ minLength: 1 })),
   }),
-  /** Worker processes serving one port (node:cluster); 1 serves from the main process. */
+  /** Worker processes serving one port (node:cluster), one per CPU by default; 1 serves from the main process. */
   workers: Type.Integer({ minimum: 1, maximum: 64 }),
   /** How old the last read of the configuration version may be when a request reads configuration. */
   configMaxAgeMs: Type.Integer({ minimum: 0, maximum: 1000 }),

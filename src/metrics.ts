@@ -1,6 +1,10 @@
 // Prometheus metrics (prom-client): what an operator watches. Recording is a counter increment or a
 // histogram observation on series created up front; with metrics off every call is a no-op.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+// With several workers (TOLLGATE_WORKERS), each worker records its own series and the main process
+// serves them summed (prom-client's AggregatorRegistry, over the cluster's IPC channel): counters and
+// histograms add up, the default process metrics use prom-client's own aggregation (sum, average, first).
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { MetricsSource } from './metrics-listener.js'
 
 export const LOGIN_OUTCOMES = ['success', 'wrong_password', 'unknown_user', 'blocked', 'too_many_attempts', 'too_many_logins', 'password_leaked', 'mfa_required'] as const
 export type LoginOutcome = typeof LOGIN_OUTCOMES[number]
@@ -68,4 +72,21 @@ export function createMetrics (): Metrics {
     observeRequest: (route, method, statusCode, seconds) => { requests.observe({ route, method, status_code: statusCode }, seconds) },
     watchHashes: (load) => { hashLoad = load },
   }
+}
+
+/**
+ * In a worker of several: answer the main process' requests for this worker's series (over the
+ * cluster's IPC channel). Called as the worker starts, without a registry (it answers with no series
+ * until its app is built, rather than leaving a scrape waiting), then with the app's registry.
+ */
+export function answerMainProcess (registry?: Registry): void {
+  if (registry) AggregatorRegistry.setRegistries(registry)
+  // Its constructor installs the worker's answer (once per process).
+  void new AggregatorRegistry()
+}
+
+/** In the main process of several workers: every worker's series, aggregated, on each scrape. */
+export function workersMetrics (): MetricsSource {
+  const aggregator = new AggregatorRegistry()
+  return { metrics: () => aggregator.clusterMetrics(), contentType: aggregator.contentType }
 }

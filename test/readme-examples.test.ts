@@ -22,6 +22,7 @@ const NOT_RUN: Array<[RegExp, string]> = [
     'a server started with TOLLGATE_ENCRYPTION_KEY (npm start is not), and they pass values from earlier answers ' +
     '(MFA, OOB, AT, the app\'s TOTP code) as placeholders'],
   [/db\.internal/, "the PostgreSQL operator's commands: they name the operator's own database host, db.internal"],
+  [/npm run bench$/m, 'the benchmark: minutes of load on the machine, and a PostgreSQL and Redis of its own'],
 ]
 
 interface Block { line: number, text: string }

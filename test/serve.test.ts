@@ -106,6 +106,29 @@ t.test('the drain is bounded: past TOLLGATE_SHUTDOWN_DRAIN_MS the connections ar
   t.equal(await inFlight, 'cut')
 })
 
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  t.test(`with workers, ${signal} to the whole process group (as ${signal === 'SIGTERM' ? 'systemd' : 'a terminal\'s Ctrl-C'} sends it) drains each worker once: the request in flight finishes, exit 0`, async (t) => {
+    const userStore = await heldUserStore(t)
+    const dataDir = await provisioned(t, userStore.url)
+    const server = await serve(t, ['serve'], {
+      TOLLGATE_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', TOLLGATE_WORKERS: '2', ...LIGHT_ARGON2,
+      TOLLGATE_CUSTOM_DATABASE_TIMEOUT_MS: '600000', TOLLGATE_SHUTDOWN_DRAIN_MS: '600000',
+    }, { processGroup: true })
+    const inFlight = legacyLogin(server.url)
+    let arrived = false
+    await Promise.race([userStore.firstArrival.then(() => { arrived = true }),
+      inFlight.then((res) => { if (!arrived) throw new Error(`answered before the user store: ${res.status}`) })])
+    // The main process and both workers receive the signal; the main process then sends each worker a SIGTERM.
+    process.kill(-server.child.pid!, signal)
+    await server.waitFor(new RegExp(`${signal}: stopping 2 workers`))
+    userStore.release()
+    const res = await inFlight
+    t.equal(res.status, 200, 'the request in flight was answered')
+    t.same(await exitWithin(server), { code: 0, signal: null })
+    t.equal(server.output().match(/"msg":"closed"/g)?.length, 2, 'each worker closed once')
+  })
+}
+
 t.test('npm start: the demo goes into its own tenant only, says so, and SIGTERM reaches node', async (t) => {
   const config = testConfig(t)
   // An operator's tenant already serves localhost as the default tenant.

@@ -1,8 +1,8 @@
 // TOLLGATE_WORKERS=2: two worker processes on one port and one SQLite file. The invariants that
 // must hold for the whole server, with parallel requests on separate connections (spread over the
 // workers): a brute-force lockout lets exactly `threshold` attempts reach the hasher, a refresh token
-// rotates once, an assertion's jti is spent once, and a request rate limit counts every worker's
-// requests. Then SIGTERM stops the main process and every worker.
+// rotates once, an assertion's jti is spent once, and a request rate limit and the passwordless start
+// limit count every worker's requests. Then SIGTERM stops the main process and every worker.
 import { spawnSync } from 'node:child_process'
 import http from 'node:http'
 import path from 'node:path'
@@ -10,6 +10,7 @@ import t, { type Test } from 'tap'
 import { serveProcess } from './helpers/serve-process.js'
 import { provision, testConfig } from './helpers/app.js'
 import { PASSWORD } from './helpers/fixture.js'
+import { PASSWORDLESS_OTP } from '../src/grants/passwordless-otp.js'
 import { assertion, assertionRefused, JWT_BEARER, jwtBearerFixture, keys } from './helpers/jwt-bearer.js'
 
 const cli = path.join(import.meta.dirname, '..', 'dist', 'src', 'cli.js')
@@ -40,8 +41,9 @@ t.test('two workers share one port and keep every invariant of the store', async
   const config = testConfig(t)
   const document = jwtBearerFixture()
   const acme = document.tenants[0]
-  acme.clients.push({ client_id: 'mobile', name: 'Mobile app', type: 'native', grant_types: ['password', 'refresh_token'] })
+  acme.clients.push({ client_id: 'mobile', name: 'Mobile app', type: 'native', grant_types: ['password', 'refresh_token', PASSWORDLESS_OTP] })
   acme.connections[0].enabled_clients.push('mobile')
+  acme.connections.push({ name: 'sms', strategy: 'sms', enabled_clients: ['mobile'] })
   await provision(config, document)
   const { port, child } = await serveProcess(t, {
     ...process.env,
@@ -55,6 +57,7 @@ t.test('two workers share one port and keep every invariant of the store', async
     TOLLGATE_MAX_EVENT_LOOP_DELAY_MS: '0',
     TOLLGATE_HASH_QUEUE: '100',
     TOLLGATE_RATE_LIMIT_ROUTES: JSON.stringify({ '/.well-known/jwks.json': { max: 4, windowSeconds: 600 } }),
+    TOLLGATE_PASSWORDLESS_START_LIMIT_PER_IP: '4',
   }, 60_000)
   const workers = spawnSync('ps', ['--ppid', String(child.pid), '-o', 'pid='], { encoding: 'utf8' }).stdout.trim().split(/\s+/)
   t.equal(workers.length, 2, 'two worker processes')
@@ -86,6 +89,14 @@ t.test('two workers share one port and keep every invariant of the store', async
 
   await t.test('a request rate limit counts the requests of every worker', async (t) => {
     const results = await Promise.all(Array.from({ length: PARALLEL }, () => request(port, 'GET', '/.well-known/jwks.json')))
+    t.same(statuses(results), [...Array(4).fill(200), ...Array(PARALLEL - 4).fill(429)])
+    for (const r of results.filter((r) => r.status === 429)) t.same(r.json, { error: 'too_many_requests', error_description: 'Too many requests. Try again later.' })
+  })
+
+  await t.test('the passwordless start limit per IP counts the starts of every worker', async (t) => {
+    const starts = Array.from({ length: PARALLEL }, (_, i) =>
+      request(port, 'POST', '/passwordless/start', { client_id: 'mobile', connection: 'sms', phone_number: `+1555000${String(200 + i).padStart(4, '0')}`, send: 'code' }))
+    const results = await Promise.all(starts)
     t.same(statuses(results), [...Array(4).fill(200), ...Array(PARALLEL - 4).fill(429)])
     for (const r of results.filter((r) => r.status === 429)) t.same(r.json, { error: 'too_many_requests', error_description: 'Too many requests. Try again later.' })
   })

@@ -2,8 +2,10 @@
 // With TOLLGATE_WORKERS > 1 this process migrates the store (and applies the demo) once, then forks
 // the workers (src/cluster.ts), each of which runs this command again as a worker.
 import cluster from 'node:cluster'
-import { checkListen, startWorkers, WorkerStartFailed } from '../cluster.js'
+import { checkListen, reportStartFailure, startWorkers, WorkerStartFailed } from '../cluster.js'
 import { ConfigError, loadConfig, type Config } from '../config.js'
+import { answerMainProcess, workersMetrics } from '../metrics.js'
+import { openMetricsListener } from '../metrics-listener.js'
 import { applyDocument } from '../provisioning/apply.js'
 import { demoDocumentFor, demoLoginCommand } from '../provisioning/demo.js'
 import { createArgon2Hasher } from '../security/password-hasher.js'
@@ -32,18 +34,25 @@ export async function serve (options: { demo?: boolean }) {
   try {
     // A worker of several: the main process has migrated the store and applied the demo data.
     if (cluster.isWorker) {
-      await startServer(config)
+      if (config.metrics.port > 0) answerMainProcess()
+      try {
+        await startServer(config)
+      } catch (err) {
+        reportStartFailure(describeStartupError(err, config) ?? (err as Error)?.stack ?? String(err))
+      }
       return
-    }
-    if (config.workers > 1 && config.metrics.port > 0) {
-      throw new ConfigError(`invalid setting TOLLGATE_METRICS_PORT=${config.metrics.port}: metrics are served by one process only; set TOLLGATE_WORKERS=1 with it`)
     }
     await prepareStore(config, options.demo === true)
     const scheme = config.tls ? 'https' : 'http'
     let port: number
     if (config.workers > 1) {
       if (config.port !== 0) await checkListen(config.host, config.port)
+      // This process serves the workers' metrics, summed; it listens before any worker starts.
+      const metrics = config.metrics.port > 0
+        ? await openMetricsListener(config.metrics.host, config.metrics.port, workersMetrics(), (err) => { process.stderr.write(`metrics failed: ${err.message}\n`) })
+        : undefined
       port = await startWorkers(config, out)
+      if (metrics) out(`Prometheus metrics on http://${metrics.address}/metrics (every worker's, summed)`)
     } else {
       const app = await startServer(config)
       port = (app.server.address() as { port: number }).port
@@ -54,11 +63,8 @@ export async function serve (options: { demo?: boolean }) {
     if (options.demo) out(`Log the demo user in:\n  ${demoLoginCommand(`${scheme}://localhost:${port}`)}`)
   } catch (err) {
     if (err instanceof ConfigError) throw new CliFailure(err.message)
-    // The worker has printed its one line; the main process only fails.
-    if (err instanceof WorkerStartFailed) {
-      process.exitCode = 1
-      return
-    }
+    // The first worker to fail has said why.
+    if (err instanceof WorkerStartFailed) throw new CliFailure(err.message)
     const line = describeStartupError(err, config)
     if (line) throw new CliFailure(line)
     throw err

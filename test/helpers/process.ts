@@ -18,9 +18,10 @@ export interface Started {
 }
 
 /** Starts `command args` with the environment given on top of the test's (without tap's NODE_OPTIONS). */
-export function start (t: Test, command: string, args: string[], env: Record<string, string>, cwd = REPO): Started {
+export function start (t: Test, command: string, args: string[], env: Record<string, string>, cwd = REPO, options: { processGroup?: boolean } = {}): Started {
   const { NODE_OPTIONS: _tapOptions, ...inherited } = process.env
-  const child = spawn(command, args, { cwd, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  // processGroup: the process leads a group of its own, which a test can signal as a whole (-pid), as a terminal or systemd does.
+  const child = spawn(command, args, { cwd, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: options.processGroup === true })
   let output = ''
   const listeners = new Set<() => void>()
   const onData = (chunk: Buffer) => { output += chunk; for (const l of listeners) l() }
@@ -29,7 +30,11 @@ export function start (t: Test, command: string, args: string[], env: Record<str
   const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>((resolve) => {
     child.on('exit', (code, signal) => { resolve({ code, signal }); for (const l of listeners) l() })
   })
-  t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
+  t.teardown(() => {
+    if (options.processGroup) {
+      try { process.kill(-child.pid!, 'SIGKILL') } catch {}
+    } else if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  })
   const waitFor = (pattern: RegExp, deadlineMs = 120_000) => new Promise<RegExpMatchArray>((resolve, reject) => {
     const check = () => {
       const match = pattern.exec(output)
@@ -55,8 +60,8 @@ export function exitWithin (started: Started, deadlineMs = 60_000): Promise<{ co
 }
 
 /** Starts `tollgate ARGS` and waits for its listening banner; resolves with the base URL. */
-export async function serve (t: Test, args: string[], env: Record<string, string>): Promise<Started & { url: string }> {
-  const started = start(t, process.execPath, [CLI, ...args], env)
+export async function serve (t: Test, args: string[], env: Record<string, string>, options: { processGroup?: boolean } = {}): Promise<Started & { url: string }> {
+  const started = start(t, process.execPath, [CLI, ...args], env, REPO, options)
   const [, url] = await started.waitFor(/Tollgate is listening on (\S+) /)
   return { ...started, url }
 }
