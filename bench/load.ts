@@ -31,7 +31,12 @@ export interface LoadResult {
   statuses: Record<string, number>
   errors: number
   timeouts: number
+  /** Set when too many responses were not the expected status for the figure to mean anything. */
+  invalid?: string
 }
+
+/** Beyond this share of responses with another status than expected, a run measures something else. */
+export const INVALID_SHARE = 0.05
 
 const percentile = (sorted: number[], q: number) =>
   sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
@@ -69,7 +74,13 @@ async function run (options: LoadOptions, seconds: number, record: boolean): Pro
   all.sort((a, b) => a - b)
   expected.sort((a, b) => a - b)
   const unexpected = Object.entries(statuses).filter(([s]) => Number(s) !== options.expectedStatus).reduce((n, [, c]) => n + c, 0)
+  const answered = all.length + result.errors
+  const share = answered === 0 ? 1 : (unexpected + result.errors) / answered
+  const invalid = share > INVALID_SHARE
+    ? `invalid: ${unexpected + result.errors} of ${answered} responses not ${options.expectedStatus} (${Object.entries(statuses).map(([s, n]) => `${s}: ${n}`).join(', ')}${result.errors ? `, connection errors: ${result.errors}` : ''})`
+    : undefined
   return {
+    invalid,
     rps: all.length / result.duration,
     p50: percentile(all, 0.5),
     p99: percentile(all, 0.99),
