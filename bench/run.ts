@@ -256,7 +256,7 @@ async function main () {
     '',
     `Command: \`${report.command}\``,
     '',
-    ...(peers.length > 0 ? ['Side by side (form bodies to /oauth/token; each server alone in its own process; ratio to the faster peer):', '', peerTable(peers), '', 'Against baselines measured in the same run:', ''] : []),
+    ...(peers.length > 0 ? ['Side by side (form bodies to /oauth/token; each server in its own process, loaded in turns of 1 s; ratio to the faster peer):', '', peerTable(peers), '', 'Against baselines measured in the same run:', ''] : []),
     table(rows),
     '',
     overload ? `Overload (${overload.connections} concurrent logins): ${fmt(overload.acceptedPerSecond, 0)} accepted/s, accepted p50 ${fmt(overload.acceptedP50, 0)} ms, p99 ${fmt(overload.acceptedP99, 0)} ms; ${fmt(overload.share503 * 100, 1)}% answered 503; statuses ${JSON.stringify(overload.statuses)}; ${overload.timeouts} timeouts (target: ${overload.target}).` : '',
