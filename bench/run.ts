@@ -4,8 +4,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { load, type LoadResult } from './load.js'
-import { comparisons, TARGETS, TOKEN_PATH, type Target } from './peers.js'
+import { load, slice, summarise, warmUp, type LoadResult, type Sample } from './load.js'
+import { comparisons, TARGETS, TOKEN_PATH, type Comparison, type Target } from './peers.js'
 import { currentRssMiB, rawArgon2, startBare, startPeer, startTollgate, type Server } from './processes.js'
 import { benchDocument, roLogin } from './data.js'
 import { measureScale, scaleTable, sizingTable } from './scale.js'
@@ -80,29 +80,48 @@ interface PeerRow {
   target: number
 }
 
-/** Each comparison against each server, each alone in its own process, one after another. */
+/**
+ * Each comparison against each server, each in its own process, loaded one at a time. The servers
+ * take turns in slices of a second (Tollgate, oauth2-server, oidc-provider, Tollgate...), so that
+ * load from elsewhere on the machine falls on all three alike instead of on whichever ran then.
+ */
 async function comparePeers (): Promise<PeerRow[]> {
   const rows: PeerRow[] = []
+  const slices = Math.max(1, Math.round(seconds))
   for (const comparison of comparisons.filter((c) => !only || only.test(`peers: ${c.name}`))) {
+    log(`peers: ${comparison.name} (${comparison.connections} connections, ${warmupSeconds}s warm-up each, then ${slices} turns of ${seconds / slices}s each)`)
+    const servers = new Map<Target, Server>()
+    const samples = new Map<Target, Sample[]>(TARGETS.map((t) => [t, []]))
+    const workloads = new Map<Target, Awaited<ReturnType<Comparison['workload']>>>()
+    try {
+      for (const target of TARGETS) {
+        const server = target === 'tollgate' ? await startTollgate(benchDocument, BENCH_ENV) : await startPeer(target)
+        servers.set(target, server)
+        const workload = await comparison.workload(server.url, slices + 1)
+        workloads.set(target, workload)
+        await warmUp({ url: server.url + TOKEN_PATH, form: true, ...workload, connections: comparison.connections, warmupSeconds })
+      }
+      for (let turn = 0; turn < slices; turn++) {
+        for (const target of TARGETS) {
+          const workload = workloads.get(target)!
+          samples.get(target)!.push(await slice({ url: servers.get(target)!.url + TOKEN_PATH, form: true, ...workload, connections: comparison.connections, seconds: seconds / slices }))
+        }
+      }
+    } finally {
+      for (const server of servers.values()) await server.stop()
+    }
     const rps = {} as Record<Target, number>
     const p99 = {} as Record<Target, number>
     const errors = {} as Record<Target, number>
     const invalid: Partial<Record<Target, string>> = {}
     for (const target of TARGETS) {
-      log(`peers: ${comparison.name} on ${target} (${comparison.connections} connections, ${warmupSeconds}s warm-up + ${seconds}s)`)
-      const server = target === 'tollgate' ? await startTollgate(benchDocument, BENCH_ENV) : await startPeer(target)
-      try {
-        const { expectedStatus, ...workload } = await comparison.workload(server.url)
-        const result = await load({ url: server.url + TOKEN_PATH, form: true, ...workload, connections: comparison.connections, seconds, warmupSeconds, expectedStatus })
-        rps[target] = result.rps
-        p99[target] = result.p99
-        errors[target] = result.errors
-        if (result.invalid) {
-          invalid[target] = result.invalid
-          log(`  ${target}: ${result.invalid}`)
-        }
-      } finally {
-        await server.stop()
+      const result = summarise(samples.get(target)!, workloads.get(target)!.expectedStatus)
+      rps[target] = result.rps
+      p99[target] = result.p99
+      errors[target] = result.errors
+      if (result.invalid) {
+        invalid[target] = result.invalid
+        log(`  ${target}: ${result.invalid}`)
       }
     }
     // Only servers that answered as expected are compared.
@@ -224,7 +243,7 @@ async function main () {
     '',
     `Command: \`${report.command}\``,
     '',
-    ...(peers.length > 0 ? ['Side by side (form bodies to /oauth/token; each server alone in its own process; ratio to the faster peer):', '', peerTable(peers), '', 'Against baselines measured in the same run:', ''] : []),
+    ...(peers.length > 0 ? ['Side by side (form bodies to /oauth/token; each server in its own process, loaded in turns of 1 s; ratio to the faster peer):', '', peerTable(peers), '', 'Against baselines measured in the same run:', ''] : []),
     table(rows),
     '',
     overload ? `Overload (${overload.connections} concurrent logins): ${fmt(overload.acceptedPerSecond, 0)} accepted/s, accepted p50 ${fmt(overload.acceptedP50, 0)} ms, p99 ${fmt(overload.acceptedP99, 0)} ms; ${fmt(overload.share503 * 100, 1)}% answered 503; statuses ${JSON.stringify(overload.statuses)}; ${overload.timeouts} timeouts (target: ${overload.target}).` : '',
