@@ -31,12 +31,27 @@ export interface LoadResult {
   statuses: Record<string, number>
   errors: number
   timeouts: number
+  /** Set when too many responses were not the expected status for the figure to mean anything. */
+  invalid?: string
 }
+
+/** Beyond this share of responses with another status than expected, a run measures something else. */
+export const INVALID_SHARE = 0.05
 
 const percentile = (sorted: number[], q: number) =>
   sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
 
-async function run (options: LoadOptions, seconds: number, record: boolean): Promise<LoadResult> {
+/** What one autocannon run saw: every latency, by status. */
+export interface Sample {
+  all: number[]
+  expected: number[]
+  statuses: Record<string, number>
+  connectionErrors: number
+  timeouts: number
+  duration: number
+}
+
+async function run (options: LoadOptions, seconds: number, record: boolean): Promise<Sample> {
   const all: number[] = []
   const expected: number[] = []
   const statuses: Record<string, number> = {}
@@ -66,27 +81,51 @@ async function run (options: LoadOptions, seconds: number, record: boolean): Pro
     if (status === options.expectedStatus) expected.push(ms)
   })
   const result = await instance
-  all.sort((a, b) => a - b)
-  expected.sort((a, b) => a - b)
-  const unexpected = Object.entries(statuses).filter(([s]) => Number(s) !== options.expectedStatus).reduce((n, [, c]) => n + c, 0)
+  return { all, expected, statuses, connectionErrors: result.errors, timeouts: result.timeouts, duration: result.duration }
+}
+
+/** The figures of one or more runs against the same server, as one. */
+export function summarise (samples: Sample[], expectedStatus: number): LoadResult {
+  const all = samples.flatMap((s) => s.all).sort((a, b) => a - b)
+  const expected = samples.flatMap((s) => s.expected).sort((a, b) => a - b)
+  const statuses: Record<string, number> = {}
+  for (const sample of samples) for (const [status, n] of Object.entries(sample.statuses)) statuses[status] = (statuses[status] ?? 0) + n
+  const connectionErrors = samples.reduce((n, s) => n + s.connectionErrors, 0)
+  const duration = samples.reduce((n, s) => n + s.duration, 0)
+  const unexpected = Object.entries(statuses).filter(([s]) => Number(s) !== expectedStatus).reduce((n, [, c]) => n + c, 0)
+  const answered = all.length + connectionErrors
+  const share = answered === 0 ? 1 : (unexpected + connectionErrors) / answered
+  const invalid = share > INVALID_SHARE
+    ? `invalid: ${unexpected + connectionErrors} of ${answered} responses not ${expectedStatus} (${Object.entries(statuses).map(([s, n]) => `${s}: ${n}`).join(', ')}${connectionErrors ? `, connection errors: ${connectionErrors}` : ''})`
+    : undefined
   return {
-    rps: all.length / result.duration,
+    invalid,
+    rps: all.length / duration,
     p50: percentile(all, 0.5),
     p99: percentile(all, 0.99),
     expectedP50: percentile(expected, 0.5),
     expectedP99: percentile(expected, 0.99),
     statuses,
-    errors: unexpected + result.errors,
-    timeouts: result.timeouts,
+    errors: unexpected + connectionErrors,
+    timeouts: samples.reduce((n, s) => n + s.timeouts, 0),
   }
 }
 
+/** A warm-up, then no measurement: for servers measured later in slices (see `slice`). */
+export async function warmUp (options: Omit<LoadOptions, 'seconds'>): Promise<void> {
+  if (options.warmupSeconds <= 0) return
+  await run({ ...options, seconds: 0 }, options.warmupSeconds, false)
+  // The warm-up's last requests are abandoned, not finished: let the server finish them (hashes
+  // queued for logins nobody waits for) before the measured run adds its own.
+  await new Promise((resolve) => setTimeout(resolve, 1000))
+}
+
+/** One measured run of `seconds`, without a warm-up, kept raw to be summarised with others. */
+export function slice (options: Omit<LoadOptions, 'warmupSeconds'>): Promise<Sample> {
+  return run({ ...options, warmupSeconds: 0 }, options.seconds, true)
+}
+
 export async function load (options: LoadOptions): Promise<LoadResult> {
-  if (options.warmupSeconds > 0) {
-    await run(options, options.warmupSeconds, false)
-    // The warm-up's last requests are abandoned, not finished: let the server finish them (hashes
-    // queued for logins nobody waits for) before the measured run adds its own.
-    await new Promise((resolve) => setTimeout(resolve, 1000))
-  }
-  return run(options, options.seconds, true)
+  await warmUp(options)
+  return summarise([await run(options, options.seconds, true)], options.expectedStatus)
 }

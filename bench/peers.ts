@@ -14,7 +14,8 @@ export interface Comparison {
   connections: number
   /** Tollgate's ratio to the faster peer that is aimed at (reported, never enforced). */
   target: number
-  workload: (url: string) => Promise<Workload & { expectedStatus: number }>
+  /** `cutOff`: how many times the load will stop with requests in flight (whose answers nobody reads). */
+  workload: (url: string, cutOff: number) => Promise<Workload & { expectedStatus: number }>
 }
 
 export const TOKEN_PATH = '/oauth/token'
@@ -45,14 +46,17 @@ export const comparisons: Comparison[] = [
     name: 'refresh rotation (2 RS256 signatures)',
     connections: 16,
     target: 1.0,
-    workload: async (url) => {
-      // Single-use tokens: a queue, each answer putting its successor back (see scenarios.ts).
+    workload: async (url, cutOff = 1) => {
+      // Single-use tokens: a queue, each answer putting its successor back (see scenarios.ts). Each
+      // time the load stops, the tokens in flight are lost: one per connection.
       const live: string[] = []
-      for (let i = 0; i < 2 * 16 + 10; i++) {
-        const login = await postForm(url, password({ scope: 'openid offline_access' }))
-        if (typeof login.json.refresh_token !== 'string') throw new Error(`${url}: login gave no refresh token: ${JSON.stringify(login.json)}`)
-        live.push(login.json.refresh_token)
+      const login = async () => {
+        const res = await postForm(url, password({ scope: 'openid offline_access' }))
+        if (typeof res.json.refresh_token !== 'string') throw new Error(`${url}: login gave no refresh token: ${JSON.stringify(res.json)}`)
+        live.push(res.json.refresh_token)
       }
+      const needed = (cutOff + 1) * 16 + 10
+      while (live.length < needed) await Promise.all(Array.from({ length: Math.min(8, needed - live.length) }, login))
       return {
         expectedStatus: 200,
         nextBody: (request) => {

@@ -4,8 +4,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { load, type LoadResult } from './load.js'
-import { comparisons, TARGETS, TOKEN_PATH, type Target } from './peers.js'
+import { load, slice, summarise, warmUp, type LoadResult, type Sample } from './load.js'
+import { comparisons, TARGETS, TOKEN_PATH, type Comparison, type Target } from './peers.js'
 import { currentRssMiB, rawArgon2, startBare, startPeer, startTollgate, type Server } from './processes.js'
 import { benchDocument, roLogin } from './data.js'
 import { measureScale, scaleTable, sizingTable } from './scale.js'
@@ -60,9 +60,11 @@ const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) :
 
 function table (rows: Row[]): string {
   const header = '| scenario | conns | req/s | p50 ms | p99 ms | errors | baseline req/s | ratio | target | met | peak RSS MiB |'
-  const met = (r: Row) => r.target === undefined ? '-' : r.ratio >= r.target ? 'yes' : 'no'
-  const lines = rows.map((r) => `| ${r.name} | ${r.connections} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.errors} | ${r.baseline === 'none' ? '-' : `${r.baseline}: ${fmt(r.baselineRps, 0)}`} | ${r.baseline === 'none' ? '-' : fmt(r.ratio, 2)} | ${r.target === undefined ? '-' : `>= ${r.target}`} | ${met(r)} | ${fmt(r.peakRssMiB, 0)} |`)
-  return [header, header.replace(/[^|]+/g, (cell) => '-'.repeat(Math.max(3, cell.length))), ...lines].join('\n')
+  const met = (r: Row) => r.invalid ? 'invalid' : r.target === undefined ? '-' : !Number.isFinite(r.ratio) ? 'invalid baseline' : r.ratio >= r.target ? 'yes' : 'no'
+  const ratio = (r: Row) => r.baseline === 'none' ? '-' : r.invalid || !Number.isFinite(r.ratio) ? 'invalid' : fmt(r.ratio, 2)
+  const lines = rows.map((r) => `| ${r.name} | ${r.connections} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.errors} | ${r.baseline === 'none' ? '-' : `${r.baseline}: ${fmt(r.baselineRps, 0)}`} | ${ratio(r)} | ${r.target === undefined ? '-' : `>= ${r.target}`} | ${met(r)} | ${fmt(r.peakRssMiB, 0)} |`)
+  const invalid = rows.filter((r) => r.invalid).map((r) => `- ${r.name}: ${r.invalid}`)
+  return [header, header.replace(/[^|]+/g, (cell) => '-'.repeat(Math.max(3, cell.length))), ...lines, ...(invalid.length > 0 ? ['', 'Not counted (too many responses of another status):', '', ...invalid] : [])].join('\n')
 }
 
 interface PeerRow {
@@ -71,42 +73,75 @@ interface PeerRow {
   rps: Record<Target, number>
   p99: Record<Target, number>
   errors: Record<Target, number>
-  fasterPeer: Target
+  /** The servers whose run measured something else than the scenario (see load.ts). */
+  invalid: Partial<Record<Target, string>>
+  fasterPeer?: Target
   ratio: number
   target: number
 }
 
-/** Each comparison against each server, each alone in its own process, one after another. */
+/**
+ * Each comparison against each server, each in its own process, loaded one at a time. The servers
+ * take turns in slices of a second (Tollgate, oauth2-server, oidc-provider, Tollgate...), so that
+ * load from elsewhere on the machine falls on all three alike instead of on whichever ran then.
+ */
 async function comparePeers (): Promise<PeerRow[]> {
   const rows: PeerRow[] = []
+  const slices = Math.max(1, Math.round(seconds))
   for (const comparison of comparisons.filter((c) => !only || only.test(`peers: ${c.name}`))) {
+    log(`peers: ${comparison.name} (${comparison.connections} connections, ${warmupSeconds}s warm-up each, then ${slices} turns of ${seconds / slices}s each)`)
+    const servers = new Map<Target, Server>()
+    const samples = new Map<Target, Sample[]>(TARGETS.map((t) => [t, []]))
+    const workloads = new Map<Target, Awaited<ReturnType<Comparison['workload']>>>()
+    try {
+      for (const target of TARGETS) {
+        const server = target === 'tollgate' ? await startTollgate(benchDocument, BENCH_ENV) : await startPeer(target)
+        servers.set(target, server)
+        const workload = await comparison.workload(server.url, slices + 1)
+        workloads.set(target, workload)
+        await warmUp({ url: server.url + TOKEN_PATH, form: true, ...workload, connections: comparison.connections, warmupSeconds })
+      }
+      for (let turn = 0; turn < slices; turn++) {
+        for (const target of TARGETS) {
+          const workload = workloads.get(target)!
+          samples.get(target)!.push(await slice({ url: servers.get(target)!.url + TOKEN_PATH, form: true, ...workload, connections: comparison.connections, seconds: seconds / slices }))
+        }
+      }
+    } finally {
+      for (const server of servers.values()) await server.stop()
+    }
     const rps = {} as Record<Target, number>
     const p99 = {} as Record<Target, number>
     const errors = {} as Record<Target, number>
+    const invalid: Partial<Record<Target, string>> = {}
     for (const target of TARGETS) {
-      log(`peers: ${comparison.name} on ${target} (${comparison.connections} connections, ${warmupSeconds}s warm-up + ${seconds}s)`)
-      const server = target === 'tollgate' ? await startTollgate(benchDocument, BENCH_ENV) : await startPeer(target)
-      try {
-        const { expectedStatus, ...workload } = await comparison.workload(server.url)
-        const result = await load({ url: server.url + TOKEN_PATH, form: true, ...workload, connections: comparison.connections, seconds, warmupSeconds, expectedStatus })
-        rps[target] = result.rps
-        p99[target] = result.p99
-        errors[target] = result.errors
-      } finally {
-        await server.stop()
+      const result = summarise(samples.get(target)!, workloads.get(target)!.expectedStatus)
+      rps[target] = result.rps
+      p99[target] = result.p99
+      errors[target] = result.errors
+      if (result.invalid) {
+        invalid[target] = result.invalid
+        log(`  ${target}: ${result.invalid}`)
       }
     }
-    const fasterPeer: Target = rps['oauth2-server'] >= rps['oidc-provider'] ? 'oauth2-server' : 'oidc-provider'
-    rows.push({ name: comparison.name, connections: comparison.connections, rps, p99, errors, fasterPeer, ratio: rps.tollgate / rps[fasterPeer], target: comparison.target })
+    // Only servers that answered as expected are compared.
+    const peers = TARGETS.filter((t) => t !== 'tollgate' && !invalid[t])
+    const fasterPeer = peers.sort((a, b) => rps[b] - rps[a])[0]
+    const ratio = invalid.tollgate || fasterPeer === undefined ? NaN : rps.tollgate / rps[fasterPeer]
+    rows.push({ name: comparison.name, connections: comparison.connections, rps, p99, errors, invalid, fasterPeer, ratio, target: comparison.target })
   }
   return rows
 }
 
 function peerTable (rows: PeerRow[]): string {
-  const cell = (r: PeerRow, t: Target) => `${fmt(r.rps[t], 0)} (p99 ${fmt(r.p99[t], 0)} ms${r.errors[t] ? `, ${r.errors[t]} errors` : ''})`
+  const cell = (r: PeerRow, t: Target) => r.invalid[t] ? `invalid (${r.errors[t]} errors)` : `${fmt(r.rps[t], 0)} (p99 ${fmt(r.p99[t], 0)} ms${r.errors[t] ? `, ${r.errors[t]} errors` : ''})`
   const header = '| scenario | conns | Tollgate req/s | @node-oauth/oauth2-server req/s | oidc-provider req/s | Tollgate / faster peer | target | met |'
-  const lines = rows.map((r) => `| ${r.name} | ${r.connections} | ${cell(r, 'tollgate')} | ${cell(r, 'oauth2-server')} | ${cell(r, 'oidc-provider')} | ${fmt(r.ratio, 2)} | >= ${r.target} | ${r.ratio >= r.target ? 'yes' : 'no'} |`)
-  return [header, header.replace(/[^|]+/g, (c) => '-'.repeat(Math.max(3, c.length))), ...lines].join('\n')
+  const lines = rows.map((r) => {
+    const valid = Number.isFinite(r.ratio)
+    return `| ${r.name} | ${r.connections} | ${cell(r, 'tollgate')} | ${cell(r, 'oauth2-server')} | ${cell(r, 'oidc-provider')} | ${valid ? fmt(r.ratio, 2) : 'invalid'} | >= ${r.target} | ${!valid ? 'invalid' : r.ratio >= r.target ? 'yes' : 'no'} |`
+  })
+  const invalid = rows.flatMap((r) => Object.entries(r.invalid).map(([t, why]) => `- ${r.name} on ${t}: ${why}`))
+  return [header, header.replace(/[^|]+/g, (c) => '-'.repeat(Math.max(3, c.length))), ...lines, ...(invalid.length > 0 ? ['', 'Not counted (too many responses of another status):', '', ...invalid] : [])].join('\n')
 }
 
 /** The scenarios against their baselines, once. */
@@ -125,18 +160,27 @@ async function measureScenarios (selected: Scenario[]): Promise<Row[]> {
   for (const scenario of selected) {
     log(`${scenario.name} (${scenario.connections} connections, ${warmupSeconds}s warm-up + ${seconds}s)`)
     const result = await measure(scenario)
-    if (scenario.server === 'bare') baselines[scenario.bareEnv?.BENCH_BASELINE ?? 'bare'] = result.rps
-    if (scenario.recordsBaseline) baselines[scenario.recordsBaseline] = result.rps
+    if (result.invalid) log(`  ${result.invalid}`)
+    // An invalid run is no baseline: the ratios to it are invalid too.
+    const measured = result.invalid ? NaN : result.rps
+    if (scenario.server === 'bare') baselines[scenario.bareEnv?.BENCH_BASELINE ?? 'bare'] = measured
+    if (scenario.recordsBaseline) baselines[scenario.recordsBaseline] = measured
     const baselineRps = baselines[scenario.baseline] ?? NaN
-    rows.push({ ...result, name: scenario.name, connections: scenario.connections, baseline: scenario.baseline, baselineRps, ratio: result.rps / baselineRps, target: scenario.target, peakRssMiB: result.peakRssMiB })
+    rows.push({ ...result, name: scenario.name, connections: scenario.connections, baseline: scenario.baseline, baselineRps, ratio: measured / baselineRps, target: scenario.target, peakRssMiB: result.peakRssMiB })
   }
   return rows
 }
 
-/** Of several runs, each row as measured in the run whose ratio (else throughput) is the median. */
-function medianRows<T extends { name: string, ratio: number, rps: unknown }> (runs: T[][]): T[] {
+/**
+ * Of several runs, each row as measured in the run whose ratio (else throughput) is the median, of
+ * the runs that were valid; invalid only when no run was.
+ */
+function medianRows<T extends { name: string, ratio: number, rps: unknown, invalid?: unknown }> (runs: T[][]): T[] {
+  const isInvalid = (r: T) => typeof r.invalid === 'string' || (typeof r.invalid === 'object' && r.invalid !== null && Object.keys(r.invalid).includes('tollgate'))
   return runs[0].map((row, i) => {
-    const all = runs.map((run) => run[i]).filter((r) => r?.name === row.name)
+    const each = runs.map((run) => run[i]).filter((r) => r?.name === row.name)
+    const valid = each.filter((r) => !isInvalid(r))
+    const all = valid.length > 0 ? valid : each
     const key = (r: T) => Number.isFinite(r.ratio) ? r.ratio : typeof r.rps === 'number' ? r.rps : 0
     return all.sort((a, b) => key(a) - key(b))[Math.floor((all.length - 1) / 2)]
   })
@@ -199,7 +243,7 @@ async function main () {
     '',
     `Command: \`${report.command}\``,
     '',
-    ...(peers.length > 0 ? ['Side by side (form bodies to /oauth/token; each server alone in its own process; ratio to the faster peer):', '', peerTable(peers), '', 'Against baselines measured in the same run:', ''] : []),
+    ...(peers.length > 0 ? ['Side by side (form bodies to /oauth/token; each server in its own process, loaded in turns of 1 s; ratio to the faster peer):', '', peerTable(peers), '', 'Against baselines measured in the same run:', ''] : []),
     table(rows),
     '',
     overload ? `Overload (${overload.connections} concurrent logins): ${fmt(overload.acceptedPerSecond, 0)} accepted/s, accepted p50 ${fmt(overload.acceptedP50, 0)} ms, p99 ${fmt(overload.acceptedP99, 0)} ms; ${fmt(overload.share503 * 100, 1)}% answered 503; statuses ${JSON.stringify(overload.statuses)}; ${overload.timeouts} timeouts (target: ${overload.target}).` : '',

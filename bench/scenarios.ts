@@ -46,6 +46,13 @@ export const BENCH_ENV = {
   TOLLGATE_WORKERS: '1',
   TOLLGATE_RATE_LIMIT_ALLOW_LIST: '127.0.0.1',
   TOLLGATE_ATTACK_PROTECTION_ALLOW_LIST: '127.0.0.1',
+  // Limits far beyond what a run reaches, should the allow lists not apply to a scenario.
+  TOLLGATE_RATE_LIMIT_MAX: '1000000000',
+  TOLLGATE_ACCOUNT_RATE_LIMIT_MAX: '1000000000',
+  // Node answers 503 to every request past this many on one connection until the client closes it,
+  // and autocannon keeps its connections open: with the default (1000), a fast scenario measured
+  // mostly 503s. The peers and the bare route have no such limit.
+  TOLLGATE_MAX_REQUESTS_PER_SOCKET: '1000000000',
 }
 
 async function post (url: string, body: unknown) {

@@ -67,9 +67,9 @@ const accountLimits: FastifyPluginAsync = async (app) => {
   }
   app.decorate('limitAccount', limitAccount)
 
-  app.addHook('preHandler', async (request, reply) => {
-    if (request.routeOptions.config?.credentialPipeline) return
-    await limitAccount(request, reply, accountOf(request))
+  app.addHook('preHandler', (request, reply, done) => {
+    if (request.routeOptions.config?.credentialPipeline) return done()
+    limitAccount(request, reply, accountOf(request)).then(() => done(), done)
   })
 }
 

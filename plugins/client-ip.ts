@@ -28,7 +28,10 @@ export function endUserIp (request: FastifyRequest, client: Client, authenticate
 
 const clientIp: FastifyPluginAsync = async (app) => {
   app.decorateRequest('clientIp', '')
-  app.addHook('preHandler', async (request) => { request.clientIp = request.ip })
+  app.addHook('preHandler', (request, _reply, done) => {
+    request.clientIp = request.ip
+    done()
+  })
 }
 
 export default fp(clientIp, { name: 'tollgate-client-ip', dependencies: ['tollgate-tenant'] })

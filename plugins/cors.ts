@@ -29,25 +29,34 @@ const allow = (origin: string): FastifyCorsOptions => ({
   maxAge: 600,
 })
 
+const NO_CORS: FastifyCorsOptions = { origin: false }
+const PUBLIC: FastifyCorsOptions = { origin: '*' }
+
 const corsPlugin: FastifyPluginAsync = async (app) => {
   const { store } = app.tollgate
   // The client's lookup is the request's own (request.findClient): the route reuses it.
 
+  /** The decision for a request that sends an Origin and names no public or own-page route. */
+  async function optionsFor (request: FastifyRequest, origin: string): Promise<FastifyCorsOptions> {
+    const clientId = request.method === 'OPTIONS' ? undefined : namedClientId(request.headers.authorization, request.body)
+    const client = clientId === undefined ? undefined : await request.findClient(clientId)
+    if (client) {
+      checkClientOrigin(client, origin)
+      return allow(origin)
+    }
+    if (!(await store.webOriginsOfTenant(request.tenant.id)).includes(origin)) throw oauthError('origin_not_allowed', { origin })
+    return allow(origin)
+  }
+
   await app.register(cors, {
     hook: 'preValidation',
-    delegator: async (request: FastifyRequest): Promise<FastifyCorsOptions> => {
+    // The callback form: a request without an Origin (most, from servers) is decided without a promise.
+    delegator: (request: FastifyRequest, callback: (error: Error | null, options?: FastifyCorsOptions) => void) => {
       const origin = request.headers.origin
-      if (origin === undefined) return { origin: false }
-      if (request.routeOptions.config?.corsPolicy === 'public') return { origin: '*' }
-      if (request.routeOptions.config?.corsPolicy === 'none') return { origin: false }
-      const clientId = request.method === 'OPTIONS' ? undefined : namedClientId(request.headers.authorization, request.body)
-      const client = clientId === undefined ? undefined : await request.findClient(clientId)
-      if (client) {
-        checkClientOrigin(client, origin)
-        return allow(origin)
-      }
-      if (!(await store.webOriginsOfTenant(request.tenant.id)).includes(origin)) throw oauthError('origin_not_allowed', { origin })
-      return allow(origin)
+      if (origin === undefined) return callback(null, NO_CORS)
+      if (request.routeOptions.config?.corsPolicy === 'public') return callback(null, PUBLIC)
+      if (request.routeOptions.config?.corsPolicy === 'none') return callback(null, NO_CORS)
+      optionsFor(request, origin).then((options) => callback(null, options), (err: Error) => callback(err))
     },
   })
 }

@@ -33,10 +33,10 @@ const requestLimits: FastifyPluginAsync = async (app) => {
   if (rateLimits.enabled) app.addHook('onRequest', app.rateLimit())
 
   // @fastify/rate-limit sends x-ratelimit-reset as seconds from now; Auth0 sends the UNIX time.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     const reset = reply.getHeader('x-ratelimit-reset')
     if (reset !== undefined) reply.header('x-ratelimit-reset', Math.floor(Date.now() / 1000) + Number(reset))
-    return payload
+    done(null, payload)
   })
 }
 

@@ -76,7 +76,10 @@ export function credentialRoute<S extends TSchema> (app: FastifyInstance, endpoi
     schema: { body: endpoint.bodySchema, response: { 200: TokenResponse } },
     config: { ...endpoint.config, credentialPipeline: true },
     // A request without a body is a request with no parameters: it gets "missing ... parameter".
-    preValidation: async (request) => { request.body ??= {} },
+    preValidation: (request, _reply, done) => {
+      request.body ??= {}
+      done()
+    },
   }, async (request, reply) => {
     const body = request.body as Static<S> & Record<string, unknown>
     const grant = grantOf(endpoint.grants, endpoint.grantType(body), request)

@@ -10,10 +10,11 @@ import { createMetrics, NO_METRICS } from './metrics.js'
 import { openBreachedPasswords } from './security/breached-passwords.js'
 import { limitHashes } from './security/hash-limiter.js'
 import { createArgon2Hasher, type PasswordHasher } from './security/password-hasher.js'
+import { requestLogger } from './request-logger.js'
 import { createServices } from './services.js'
 import type { Store } from './store/port.js'
 import { RedisAttackState } from './store/redis-attack-state.js'
-import { connectRedis } from './store/redis.js'
+import { closeRedis, connectRedis } from './store/redis.js'
 import { withMemoryLayers } from './store/memory-layers.js'
 import { openStore } from './store/open.js'
 import accountLimits from '../plugins/account-limits.js'
@@ -131,6 +132,7 @@ export async function buildApp (options: AppOptions) {
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),
+    childLoggerFactory: requestLogger,
     // Fields must arrive as the types the documentation gives: no coercion of arrays or numbers.
     ajv: { customOptions: { coerceTypes: false } },
     // While draining (src/server.ts), requests on open connections are still answered, readiness 503.
@@ -161,15 +163,19 @@ export async function buildApp (options: AppOptions) {
   })
   app.addHook('onClose', async () => {
     breachedPasswords?.close()
-    await redis?.quit()
+    if (redis) await closeRedis(redis)
   })
-  // The request id is the reference an operator looks up in the log.
-  app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
+  // The request id is the reference an operator looks up in the log. (Hooks that never wait are
+  // written with a callback: an async hook costs every request a promise.)
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id)
+    done()
+  })
   // Set by hand rather than with @fastify/helmet: a JSON API needs only this one of helmet's headers
   // (the others are for HTML pages). onSend also covers answers given before onRequest runs.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     reply.headers(SECURITY_HEADERS)
-    return payload
+    done(null, payload)
   })
   // The decoy hash for unknown users is computed before the first request, not during it.
   app.addHook('onReady', async () => { await hasher.verifyNobody('') })

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { ProvisioningFile } from '../schemas/provisioning.js'
 import { verificationSender } from './cli/account-links.js'
 import { ipsCommand, logsCommand, usersCommand } from './cli/attack.js'
+import { clientsCommand } from './cli/clients.js'
 import { CliFailure, out, outJson, positiveInteger, withStore } from './cli/common.js'
 import { doctor } from './cli/doctor.js'
 import { keysCommand } from './cli/keys.js'
@@ -114,7 +115,7 @@ function program (): Command {
     .description('copy the SQLite store of TOLLGATE_DATA_DIR into an empty PostgreSQL database, in one transaction (stop the server first)')
     .requiredOption('--to <url>', 'the PostgreSQL database: postgres://USER:PASSWORD@HOST:PORT/DB')
     .action(migrateStore)
-  for (const command of [keysCommand(), usersCommand(), ipsCommand(), logsCommand()]) tollgate.addCommand(inheriting(command, tollgate))
+  for (const command of [keysCommand(), clientsCommand(), usersCommand(), ipsCommand(), logsCommand()]) tollgate.addCommand(inheriting(command, tollgate))
   return tollgate
 }
 

@@ -40,7 +40,7 @@ function tollgate (env: Record<string, string>, cwd: string, ...args: string[]):
 const COMMANDS = [
   ['serve'], ['apply'], ['schema'], ['settings'], ['doctor'], ['outbox'], ['logs'],
   ['keys'], ['keys', 'list'], ['keys', 'rotate'], ['keys', 'prune'],
-  ['users'], ['users', 'unblock'], ['ips'], ['ips', 'unthrottle'],
+  ['users'], ['users', 'unblock'], ['ips'], ['ips', 'unthrottle'], ['clients'], ['clients', 'delete'],
 ]
 
 t.test('--help on every command prints its usage, exits 0 and does nothing', async (t) => {
@@ -75,6 +75,9 @@ t.test('usage mistakes exit 2 with one line', async (t) => {
     [['keys', 'list', '--alg', 'ES256'], "tollgate: unknown option '--alg'\n"],
     [['outbox', '--limit', '0'], "tollgate: option '--limit <n>' argument '0' is invalid. it must be a whole number above 0.\n"],
     [['settings', '--json', '--markdown'], "tollgate: option '--json' cannot be used with option '--markdown'\n"],
+    [['clients', 'delete'], "tollgate: missing required argument 'client_id'\n"],
+    [['clients', 'delete', 'a b'], "tollgate: command-argument value 'a b' is invalid for argument 'client_id'. a client id is 1 to 128 letters, digits, dots, dashes or underscores.\n"],
+    [['clients', 'delete', 'spa', '--force'], "tollgate: unknown option '--force'\n"],
   ]
   const results = await runAll({ TOLLGATE_DATA_DIR: path.join(cwd, 'data') }, cwd, cases.map(([args]) => args))
   cases.forEach(([args, stderr], i) => {
@@ -88,7 +91,7 @@ t.test('a data directory that does not exist is an error, except for serve and a
   const cwd = t.testdir()
   const dataDir = path.join(cwd, 'nowhere')
   const commands = [['outbox'], ['logs'], ['keys', 'list'], ['keys', 'rotate'], ['keys', 'prune'],
-    ['users', 'unblock', '--connection', 'db', 'alice'], ['ips', 'unthrottle', '10.0.0.1']]
+    ['users', 'unblock', '--connection', 'db', 'alice'], ['ips', 'unthrottle', '10.0.0.1'], ['clients', 'delete', 'spa']]
   const results = await runAll({ TOLLGATE_DATA_DIR: dataDir }, cwd, commands)
   commands.forEach((command, i) => {
     t.equal(results[i].code, 1, `${command.join(' ')}: exit 1`)
@@ -110,4 +113,25 @@ t.test('--json output of keys list and users unblock', async (t) => {
   const unblocked = await tollgate(env, dataDir, 'users', 'unblock', '--tenant', 'acme', '--connection', 'db', '--json', 'alice@acme.test')
   t.equal(unblocked.code, 0, unblocked.stderr)
   t.same(JSON.parse(unblocked.stdout), { tenant: 'acme', connection: 'db', login: 'alice@acme.test', userId: 'auth0|alice', countersCleared: 0 })
+})
+
+t.test('clients delete: the client and its grants are gone; a client that is not there is an error', async (t) => {
+  const dataDir = t.testdir()
+  const app = await buildTestApp(t, { config: { dataDir } })
+  const env = { TOLLGATE_DATA_DIR: dataDir }
+  const [wrongTenant, unknownTenant] = await Promise.all([
+    tollgate(env, dataDir, 'clients', 'delete', 'other-app', '--tenant', 'acme'),
+    tollgate(env, dataDir, 'clients', 'delete', 'other-app', '--tenant', 'nope'),
+  ])
+  t.same([wrongTenant.code, wrongTenant.stdout, wrongTenant.stderr], [1, '', 'tollgate: no client other-app in tenant acme (it belongs to other)\n'])
+  t.same([unknownTenant.code, unknownTenant.stdout, unknownTenant.stderr], [1, '', 'tollgate: no tenant named nope\n'])
+  t.ok(await app.tollgate.store.clientById((await app.tollgate.store.tenantByName('other'))!.id, 'other-app'), 'refusals delete nothing')
+
+  const deleted = await tollgate(env, dataDir, 'clients', 'delete', 'machine', '--tenant', 'acme')
+  t.same([deleted.code, deleted.stdout, deleted.stderr], [0, 'deleted client machine of tenant acme, with its client grants\n', ''])
+  const json = await tollgate(env, dataDir, 'clients', 'delete', 'other-app', '--json')
+  t.equal(json.code, 0, json.stderr)
+  t.same(JSON.parse(json.stdout), { tenant: 'other', clientId: 'other-app', deleted: true }, 'without --tenant: the tenant it belongs to')
+  const again = await tollgate(env, dataDir, 'clients', 'delete', 'machine')
+  t.same([again.code, again.stdout, again.stderr], [1, '', 'tollgate: no client machine\n'])
 })

@@ -7,7 +7,7 @@ import { loadConfig, type Config } from '../config.js'
 import { AttackProtection } from '../security/attack-protection.js'
 import type { Store, Tenant } from '../store/port.js'
 import { RedisAttackState } from '../store/redis-attack-state.js'
-import { connectRedis } from '../store/redis.js'
+import { closeRedis, connectRedis } from '../store/redis.js'
 import { openStore } from '../store/open.js'
 import { describeStartupError } from '../startup-errors.js'
 
@@ -79,7 +79,7 @@ export async function withProtection<T> (tenantName: string | undefined,
       const protection = new AttackProtection({ defaults: config.attackProtection, state, audit: store })
       return await work({ config, store, protection, tenant })
     } finally {
-      await redis?.quit()
+      if (redis) await closeRedis(redis)
     }
   })
 }

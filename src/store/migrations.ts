@@ -2,7 +2,7 @@
 // their names. Written with Kysely's schema builder, so the same list runs on SQLite and PostgreSQL.
 // Never edit a migration that has shipped: add the next one. Times are `bigint` epoch seconds, or
 // epoch milliseconds in columns whose name ends in `_ms`.
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely'
+import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely'
 import * as m0001 from './migrations/0001_initial.js'
 import * as m0002 from './migrations/0002_token_endpoint.js'
 import * as m0003 from './migrations/0003_jwt_bearer.js'
@@ -42,7 +42,21 @@ export const migrations: Record<string, Migration> = {
  * lock (pg_advisory_lock), so instances starting together migrate once, one after the other.
  */
 export async function migrateToLatest (db: Kysely<any>, target?: string): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } satisfies MigrationProvider, allowUnorderedMigrations: true })
+  const migrator = new Migrator({
+    db, provider: { getMigrations: async () => migrations } satisfies MigrationProvider, allowUnorderedMigrations: true,
+    migrationTableSchema: await currentSchema(db),
+  })
   const { error } = target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target)
   if (error) throw error
+}
+
+/**
+ * On PostgreSQL, the schema Tollgate's tables are created in (the first of the search_path). Named
+ * to the migrator, which otherwise takes its bookkeeping tables found in *any* schema of the
+ * database (another application's, or another Tollgate's) for its own, then fails to find them.
+ */
+async function currentSchema (db: Kysely<any>): Promise<string | undefined> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return undefined
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)
+  return rows[0]?.schema ?? undefined
 }

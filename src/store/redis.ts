@@ -7,8 +7,14 @@ export class RedisConnectError extends Error {
 
 /** Connects before the app starts, so that a wrong URL fails at start, not at the first login. */
 export async function connectRedis (url: string): Promise<Redis> {
-  // A request must not hang on an unreachable Redis: one retry, then the error.
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 })
+  // A request must not hang on an unreachable Redis. While the connection is down a command fails at
+  // once (no offline queue: queued commands waited for reconnection attempts whose backoff grows to
+  // seconds, so every request, even one only counted by a rate limit, was held that long), and the
+  // connection is retried at least every second, so that the instance recovers soon after Redis.
+  const redis = new Redis(url, {
+    lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, enableOfflineQueue: false,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+  })
   // Connection errors surface as failed commands (and in the app's log, which listens too); without
   // a listener, ioredis would also print them as unhandled.
   redis.on('error', () => {})
@@ -26,4 +32,17 @@ export async function connectRedis (url: string): Promise<Redis> {
     redis.off('error', onError)
   }
   return redis
+}
+
+/** Closes the connection: politely (QUIT, after the replies still due) when it is up, at once when it is not. */
+export async function closeRedis (redis: Redis): Promise<void> {
+  try {
+    if (redis.status === 'ready') {
+      await redis.quit()
+      return
+    }
+  } catch {
+    // The connection went down meanwhile: nothing left to wait for.
+  }
+  redis.disconnect()
 }

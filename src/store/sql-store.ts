@@ -4,6 +4,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely'
 import { randomBytes } from 'node:crypto'
 import { allowance } from './ip-allowance.js'
+import { PreparedQuery } from './prepared-query.js'
 import type {
   MfaAuthenticatorTable, AuditEventTable, ClientGrantTable, ClientTable, ConnectionTable, Database, LoginSessionTable, OutboxTable, PasswordlessCodeTable, RefreshTokenTable,
   ResourceServerTable, SigningKeyTable, TenantTable, UserTable, UserTicketTable,
@@ -95,6 +96,21 @@ const fromRefreshToken = (t: RefreshTokenRecord): RefreshTokenTable => ({
   user_id: t.userId, device: t.device, scope: t.scope, created_at: t.createdAt, expires_at: t.expiresAt,
   revoked_at: null, consumed_at: null, audience: t.audience ?? null, session_id: t.sessionId ?? null,
 })
+
+// The queries of a refresh-token rotation, compiled once (prepared-query.ts): the refresh grant runs
+// all four on every use.
+const REFRESH_TOKEN_COLUMNS = Object.keys(fromRefreshToken({} as RefreshTokenRecord)) as Array<keyof RefreshTokenTable>
+const refreshTokenByHash = new PreparedQuery<Database, 'hash', Selectable<RefreshTokenTable>>(['hash'],
+  (db, v) => db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', v.hash))
+const userById = new PreparedQuery<Database, 'tenantId' | 'userId', Selectable<UserTable>>(['tenantId', 'userId'],
+  (db, v) => db.selectFrom('users').selectAll().where('tenant_id', '=', v.tenantId).where('id', '=', v.userId))
+// The condition is the lock: of two parallel rotations, the second updates no row (on PostgreSQL it
+// waits for the first's row lock, then re-checks the condition and finds it false).
+const consumeRefreshToken = new PreparedQuery<Database, 'id' | 'now'>(['id', 'now'],
+  (db, v) => db.updateTable('refresh_tokens').set({ consumed_at: v.now })
+    .where('id', '=', v.id).where('consumed_at', 'is', null).where('revoked_at', 'is', null))
+const insertRefreshToken = new PreparedQuery<Database, keyof RefreshTokenTable>(REFRESH_TOKEN_COLUMNS,
+  (db, v) => db.insertInto('refresh_tokens').values(v))
 
 const toResourceServer = (r: Selectable<ResourceServerTable>): ResourceServer => ({
   id: r.id, tenantId: r.tenant_id, identifier: r.identifier, name: r.name, scopes: json(r.scopes),
@@ -304,7 +320,9 @@ export class SqlStore implements Store {
   async deleteClient (tenantId: string, clientId: string): Promise<boolean> {
     return this.configWrite(async (db) => {
       const result = await db.deleteFrom('clients').where('tenant_id', '=', tenantId).where('client_id', '=', clientId).executeTakeFirst()
-      return Number(result.numDeletedRows) === 1
+      if (Number(result.numDeletedRows) !== 1) return false
+      await db.deleteFrom('client_grants').where('tenant_id', '=', tenantId).where('client_id', '=', clientId).execute()
+      return true
     })
   }
 
@@ -323,8 +341,7 @@ export class SqlStore implements Store {
   }
 
   async userById (tenantId: string, userId: string): Promise<User | undefined> {
-    const row = await this.db.selectFrom('users').selectAll()
-      .where('tenant_id', '=', tenantId).where('id', '=', userId).executeTakeFirst()
+    const [row] = (await userById.execute(this.db, { tenantId, userId })).rows
     return row && toUser(row)
   }
 
@@ -405,11 +422,11 @@ export class SqlStore implements Store {
   // Refresh tokens (stored by hash only)
 
   async insertRefreshToken (t: RefreshTokenRecord): Promise<void> {
-    await this.db.insertInto('refresh_tokens').values(fromRefreshToken(t)).execute()
+    await insertRefreshToken.execute(this.db, fromRefreshToken(t))
   }
 
   async refreshTokenByHash (tokenHash: string) {
-    const row = await this.db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()
+    const [row] = (await refreshTokenByHash.execute(this.db, { hash: tokenHash })).rows
     return row && toRefreshToken(row)
   }
 
@@ -556,13 +573,9 @@ export class SqlStore implements Store {
 
   async rotateRefreshToken (consumedId: string, next: RefreshTokenRecord, now: number): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      // The condition is the lock: of two parallel rotations, the second updates no row (on
-      // PostgreSQL it waits for the first's row lock, then re-checks the condition and finds it false).
-      const result = await trx.updateTable('refresh_tokens').set({ consumed_at: now })
-        .where('id', '=', consumedId).where('consumed_at', 'is', null).where('revoked_at', 'is', null)
-        .executeTakeFirst()
-      if (Number(result.numUpdatedRows) !== 1) return false
-      await trx.insertInto('refresh_tokens').values(fromRefreshToken(next)).execute()
+      const result = await consumeRefreshToken.execute(trx, { id: consumedId, now })
+      if (Number(result.numAffectedRows) !== 1) return false
+      await insertRefreshToken.execute(trx, fromRefreshToken(next))
       return true
     })
   }

@@ -120,10 +120,12 @@ export class TokenMinter {
     const session = continued ?? await this.sessions.start({ tenant, client, user, now: iat })
     // Nothing issued for a session outlives it (an exchange near its end gets shorter tokens).
     const left = session.expiresAt - iat
-    const response: TokenResponse = {
-      ...this.signAccessToken(key, api, { issuer, client, subject: user.id, scopes, iat, lifetime: Math.min(api.tokenLifetime, left) }),
-      id_token: this.signIdToken(key, { issuer, client, user, scopes, iat, sid: session.id, lifetime: Math.min(this.lifetimes.idTokenLifetime, left) }),
-    }
+    // Both signatures at once: each runs in the thread pool (src/tokens/signer.ts).
+    const [accessToken, idToken] = await Promise.all([
+      this.signAccessToken(key, api, { issuer, client, subject: user.id, scopes, iat, lifetime: Math.min(api.tokenLifetime, left) }),
+      this.signIdToken(key, { issuer, client, user, scopes, iat, sid: session.id, lifetime: Math.min(this.lifetimes.idTokenLifetime, left) }),
+    ])
+    const response: TokenResponse = { ...accessToken, id_token: idToken }
     if (audience === undefined) delete response.scope
     if (scopes.includes('offline_access') && api.allowOfflineAccess && (device !== undefined || refreshWithoutDevice)) {
       response.refresh_token = await this.issueRefreshToken(session, scopes, device ?? '', iat, audience ?? null)
@@ -156,8 +158,12 @@ export class TokenMinter {
     if (!await this.refreshTokens.rotateRefreshToken(token.id, next, now)) {
       throw oauthError('invalid_refresh_token', {}, { cause: new Error('refresh token consumed by a parallel request') })
     }
-    const response: TokenResponse = this.signAccessToken(key, api, { issuer, client, subject: user.id, scopes, iat: now })
-    if (scopes.includes('openid')) response.id_token = this.signIdToken(key, { issuer, client, user, scopes, iat: now, sid: token.sessionId ?? undefined })
+    const [accessToken, idToken] = await Promise.all([
+      this.signAccessToken(key, api, { issuer, client, subject: user.id, scopes, iat: now }),
+      scopes.includes('openid') ? this.signIdToken(key, { issuer, client, user, scopes, iat: now, sid: token.sessionId ?? undefined }) : undefined,
+    ])
+    const response: TokenResponse = accessToken
+    if (idToken !== undefined) response.id_token = idToken
     response.refresh_token = successor
     return response
   }
@@ -173,13 +179,13 @@ export class TokenMinter {
     return this.signAccessToken(key, api, { issuer, client, subject, scopes, iat: now(), lifetime, extra })
   }
 
-  private signAccessToken (key: SigningKey, api: ResolvedAudience, { issuer, client, subject, scopes, iat, lifetime, extra }: {
+  private async signAccessToken (key: SigningKey, api: ResolvedAudience, { issuer, client, subject, scopes, iat, lifetime, extra }: {
     issuer: string, client: Client, subject: string, scopes: string[], iat: number, lifetime?: number, extra?: Record<string, unknown>
-  }) {
+  }): Promise<AccessTokenResponse> {
     const expiresIn = lifetime ?? api.tokenLifetime
     // With openid, an API's token also lets its holder call /userinfo (as Auth0 does).
     const aud = !api.userinfo && scopes.includes('openid') ? [api.identifier, userinfoAudience(issuer)] : api.identifier
-    const token = this.signer.sign(key, {
+    const token = await this.signer.sign(key, {
       iss: issuer,
       sub: subject,
       aud,
@@ -196,7 +202,7 @@ export class TokenMinter {
 
   private signIdToken (key: SigningKey, { issuer, client, user, scopes, iat, sid, lifetime = this.lifetimes.idTokenLifetime }: {
     issuer: string, client: Client, user: User, scopes: string[], iat: number, sid?: string, lifetime?: number
-  }): string {
+  }): Promise<string> {
     return this.signer.sign(key, {
       iss: issuer,
       sub: user.id,

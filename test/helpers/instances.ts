@@ -20,20 +20,22 @@ export interface Instance {
   child: ChildProcess
   /** What it printed until it listened. */
   output: string
-  request (method: 'GET' | 'POST', url: string, body?: unknown): Promise<Reply>
+  request (method: 'GET' | 'POST', url: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>
   post (url: string, body: unknown): Promise<Reply>
 }
 
-function request (port: number, method: string, url: string, body?: unknown): Promise<Reply> {
+function request (port: number, method: string, url: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<Reply> {
   const payload = body === undefined ? undefined : JSON.stringify(body)
   return new Promise((resolve, reject) => {
     const req = http.request({
       host: '127.0.0.1', port, method, path: url, timeout: REQUEST_DEADLINE_MS,
-      headers: { host: 'acme.test', ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
+      headers: { host: 'acme.test', ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}), ...extraHeaders },
     }, (res) => {
       let text = ''
       res.setEncoding('utf8')
       res.on('data', (chunk) => { text += chunk })
+      // The instance died while it answered (a test kills one): the answer is lost, not late.
+      res.on('error', reject)
       res.on('end', () => { resolve({ status: res.statusCode!, headers: res.headers, json: () => JSON.parse(text) }) })
     })
     req.on('timeout', () => { req.destroy(new Error(`${method} ${url} on port ${port}: no answer within ${REQUEST_DEADLINE_MS} ms`)) })
@@ -72,7 +74,7 @@ export function startInstance (t: Test, env: Record<string, string>): Promise<In
           port,
           child,
           output,
-          request: (method, url, body) => request(port, method, url, body),
+          request: (method, url, body, headers) => request(port, method, url, body, headers),
           post: (url, body) => request(port, 'POST', url, body),
         })
       }

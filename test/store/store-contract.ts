@@ -246,6 +246,23 @@ export function storeContract (t: Test, open: (t: Test) => Promise<Store>): void
     await store.upsertClientGrant({ ...grant, scopes: ['read', 'write'] })
     t.same(await store.clientGrant('tenant-acme', 'spa', 'https://api.acme.test'), { ...grant, scopes: ['read', 'write'] })
     t.equal(await store.clientGrant('tenant-acme', 'spa', 'https://elsewhere.test'), undefined)
+    t.ok(await store.deleteClientGrant('tenant-acme', 'spa', 'https://api.acme.test'))
+    t.equal(await store.clientGrant('tenant-acme', 'spa', 'https://api.acme.test'), undefined)
+    t.notOk(await store.deleteClientGrant('tenant-acme', 'spa', 'https://api.acme.test'), 'false when there was none')
+  })
+
+  t.test('a client deleted takes its client grants with it, and bumps the configuration version', async (t) => {
+    const store = await seeded(open, t)
+    await store.upsertResourceServer({ id: 'api-1', tenantId: 'tenant-acme', identifier: 'https://api.acme.test', name: 'API', scopes: [], tokenLifetime: 600, allowOfflineAccess: false })
+    await store.upsertClientGrant({ tenantId: 'tenant-acme', clientId: 'spa', audience: 'https://api.acme.test', scopes: [], actForUsers: false })
+    const version = await store.configVersion()
+    t.notOk(await store.deleteClient('tenant-other', 'spa'), 'not from another tenant')
+    t.ok(await store.deleteClient('tenant-acme', 'spa'))
+    t.equal(await store.clientById('tenant-acme', 'spa'), undefined)
+    t.equal(await store.tenantIdOfClient('spa'), undefined)
+    t.equal(await store.clientGrant('tenant-acme', 'spa', 'https://api.acme.test'), undefined, 'its grant went with it')
+    t.ok(await store.configVersion() > version, 'another process learns of it from the version')
+    t.notOk(await store.deleteClient('tenant-acme', 'spa'), 'false when there was none')
   })
 
   t.test('passwordless codes: one current code per login, attempts counted atomically, used once', async (t) => {
