@@ -70,7 +70,8 @@ t.test('SIGTERM drains: the request in flight finishes, new connections are refu
   const userStore = await heldUserStore(t)
   const dataDir = await provisioned(t, userStore.url)
   const server = await serve(t, ['serve'], {
-    TOLLGATE_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', TOLLGATE_REDIS_URL: TEST_REDIS_URL, ...LIGHT_ARGON2,
+    // One process: the listener it closes is its own (with workers, the main process holds it).
+    TOLLGATE_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', TOLLGATE_WORKERS: '1', TOLLGATE_REDIS_URL: TEST_REDIS_URL, ...LIGHT_ARGON2,
     TOLLGATE_CUSTOM_DATABASE_TIMEOUT_MS: '600000', TOLLGATE_SHUTDOWN_DRAIN_MS: '600000',
   })
   t.equal((await fetch(`${server.url}/health/ready`)).status, 200)
