@@ -13,7 +13,7 @@ import pg from 'pg'
 import { API, BENCH_PASSWORD, benchDocument, MACHINE_SECRET } from './data.js'
 import { load, type LoadResult } from './load.js'
 import { startTollgate, type Server } from './processes.js'
-import { BENCH_ENV, LOGIN_CONNECTIONS, type Workload } from './scenarios.js'
+import { BENCH_ENV, LOGIN_CONNECTIONS, refreshRotation, type Workload } from './scenarios.js'
 
 const FAST_CONNECTIONS = 50
 
@@ -69,11 +69,6 @@ export interface ScaleRow {
   instances: number
 }
 
-async function post (url: string, body: unknown) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-  return { status: res.status, json: await res.json() as Record<string, any> }
-}
-
 const passwordBody = { grant_type: 'password', client_id: 'bench-spa', username: 'user@bench.test', password: BENCH_PASSWORD, scope: 'openid' }
 
 const WORK: Record<'clientCredentials' | 'password' | 'refresh', Work> = {
@@ -84,23 +79,7 @@ const WORK: Record<'clientCredentials' | 'password' | 'refresh', Work> = {
   password: { label: 'password grant', path: '/oauth/token', connections: LOGIN_CONNECTIONS, expectedStatus: 200, workload: async () => ({ body: passwordBody }) },
   refresh: {
     label: 'refresh rotation', path: '/oauth/token', connections: FAST_CONNECTIONS, expectedStatus: 200,
-    // Each token is single use: a queue of live tokens, each answer putting its successor back.
-    workload: async (url, connections) => {
-      const live: string[] = []
-      for (let i = 0; i < 2 * connections + 10; i++) {
-        live.push((await post(`${url}/oauth/token`, { ...passwordBody, scope: 'openid offline_access', device: 'bench' })).json.refresh_token)
-      }
-      return {
-        nextBody: (request) => {
-          request.token = live.shift()
-          return { grant_type: 'refresh_token', client_id: 'bench-spa', refresh_token: request.token, device: 'bench' }
-        },
-        onResponse: (status, body, request) => {
-          if (status === 200) live.push(JSON.parse(body).refresh_token)
-          else if ((status === 503 || status === 429) && typeof request.token === 'string') live.push(request.token)
-        },
-      }
-    },
+    workload: (url, connections) => refreshRotation(url, connections),
   },
 }
 

@@ -63,6 +63,28 @@ async function post (url: string, body: unknown) {
 const bare = (name: string, signWork: Record<string, string>, baseline: Baseline): Scenario =>
   ({ name, server: 'bare', path: '/sign-work', workload: { body: roLogin() }, expectedStatus: 200, connections: FAST_CONNECTIONS, baseline: 'none', bareEnv: { ...signWork, BENCH_BASELINE: baseline } })
 
+/**
+ * Refresh rotation's workload. Each token is single use: a queue of live tokens, each request taking
+ * one and each answer putting its successor back. Logins (one hash each) fill it first, more than the
+ * connections hold at once, since the warm-up's last tokens in flight are lost.
+ */
+export async function refreshRotation (url: string, connections: number): Promise<Workload> {
+  const login = () => post(`${url}/oauth/token`, { grant_type: 'password', client_id: 'bench-spa', username: 'user@bench.test', password: BENCH_PASSWORD, scope: 'openid offline_access', device: 'bench' })
+  const live: string[] = []
+  for (let i = 0; i < 2 * connections + 10; i++) live.push((await login()).json.refresh_token)
+  return {
+    nextBody: (request) => {
+      request.token = live.shift()
+      return { grant_type: 'refresh_token', client_id: 'bench-spa', refresh_token: request.token, device: 'bench' }
+    },
+    onResponse: (status, body, request) => {
+      if (status === 200) live.push(JSON.parse(body).refresh_token)
+      // Shed (503) or rate limited before the grant ran: the token was not used, it goes back.
+      else if ((status === 503 || status === 429) && typeof request.token === 'string') live.push(request.token)
+    },
+  }
+}
+
 export const scenarios: Scenario[] = [
   // Baselines measured by a server, with the same request body as a login.
   { name: 'baseline: bare Fastify JSON route', server: 'bare', path: '/bare', workload: { body: roLogin() }, expectedStatus: 200, connections: FAST_CONNECTIONS, baseline: 'none' },
@@ -95,25 +117,7 @@ export const scenarios: Scenario[] = [
   },
   {
     name: 'refresh grant (rotation) /oauth/token', server: 'tollgate', path: '/oauth/token', expectedStatus: 200, connections: FAST_CONNECTIONS, baseline: 'sign:refresh', target: 0.8,
-    workload: async (url) => {
-      // Each token is single use: a queue of live tokens, each request taking one and each answer
-      // putting its successor back. Logins (one hash each) fill it first, more than the connections
-      // hold at once, since the warm-up's last tokens in flight are lost.
-      const login = () => post(`${url}/oauth/token`, { grant_type: 'password', client_id: 'bench-spa', username: 'user@bench.test', password: BENCH_PASSWORD, scope: 'openid offline_access', device: 'bench' })
-      const live: string[] = []
-      for (let i = 0; i < 2 * FAST_CONNECTIONS + 10; i++) live.push((await login()).json.refresh_token)
-      return {
-        nextBody: (request) => {
-          request.token = live.shift()
-          return { grant_type: 'refresh_token', client_id: 'bench-spa', refresh_token: request.token, device: 'bench' }
-        },
-        onResponse: (status, body, request) => {
-          if (status === 200) live.push(JSON.parse(body).refresh_token)
-          // Shed (503) or rate limited before the grant ran: the token was not used, it goes back.
-          else if ((status === 503 || status === 429) && typeof request.token === 'string') live.push(request.token)
-        },
-      }
-    },
+    workload: (url) => refreshRotation(url, FAST_CONNECTIONS),
   },
   { name: 'client credentials /oauth/token', server: 'tollgate', path: '/oauth/token', workload: { body: { grant_type: 'client_credentials', client_id: 'bench-machine', client_secret: MACHINE_SECRET, audience: API } }, expectedStatus: 200, connections: FAST_CONNECTIONS, baseline: 'sign:client-credentials', target: 0.8, recordsBaseline: 'tollgate:client-credentials' },
   { name: 'client credentials, 2 workers (TOLLGATE_WORKERS=2)', server: 'tollgate', path: '/oauth/token', workload: { body: { grant_type: 'client_credentials', client_id: 'bench-machine', client_secret: MACHINE_SECRET, audience: API } }, expectedStatus: 200, connections: FAST_CONNECTIONS, baseline: 'tollgate:client-credentials', target: 1.7, env: { TOLLGATE_WORKERS: '2' } },
