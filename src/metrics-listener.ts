@@ -3,6 +3,7 @@
 // process of several workers, which answers with every worker's metrics summed (src/metrics.ts).
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { oauthError } from './errors.js'
 
 /** What the listener answers with: a registry, or the workers' registries aggregated. */
 export interface MetricsSource {
@@ -16,13 +17,14 @@ export interface MetricsListener {
   close (): Promise<void>
 }
 
-const NOT_FOUND = '{"error":"not_found","error_description":"The requested endpoint does not exist."}'
+const notFound = oauthError('not_found')
+const NOT_FOUND = JSON.stringify(notFound.body)
 
 /** Listens on host:port; rejects (EADDRINUSE...) when it cannot. */
 export async function openMetricsListener (host: string, port: number, source: MetricsSource, onError: (err: Error) => void): Promise<MetricsListener> {
   const listener = http.createServer((req, res) => {
     if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(NOT_FOUND)
+      res.writeHead(notFound.statusCode, { 'content-type': 'application/json' }).end(NOT_FOUND)
       return
     }
     source.metrics().then((text) => {
