@@ -3,14 +3,13 @@
 // family, so the whole family (every token descended from the same login) is revoked.
 import { oauthError } from '../errors.js'
 import { sha256Hex } from '../security/secrets.js'
-import type { RefreshTokenStore, UserStore } from '../store/port.js'
+import type { RefreshTokenStore } from '../store/port.js'
 import type { TokenMinter } from '../tokens/minter.js'
 import { RefreshTokenGrantBody } from '../../schemas/oauth-token.js'
 import { defineGrant, parseScopes } from './types.js'
 
 export interface RefreshTokenGrantDeps {
   refreshTokens: RefreshTokenStore
-  users: UserStore
   minter: TokenMinter
   /** Seconds a refresh token may stay unused before it expires. */
   refreshTokenIdleLifetime: number
@@ -25,8 +24,10 @@ export const refreshTokenGrant = (deps: RefreshTokenGrantDeps) => defineGrant({
   bodySchema: RefreshTokenGrantBody,
   async handle ({ tenant, issuer, client, body }) {
     const now = Math.floor(Date.now() / 1000)
-    const token = await deps.refreshTokens.refreshTokenByHash(sha256Hex(body.refresh_token))
-    if (!token || token.tenantId !== tenant.id) throw refused('unknown refresh token')
+    // The token's user comes with it (one read); it is looked at only once the token is found good.
+    const found = await deps.refreshTokens.refreshTokenWithUser(sha256Hex(body.refresh_token))
+    if (!found || found.token.tenantId !== tenant.id) throw refused('unknown refresh token')
+    const { token, user } = found
     if (token.clientId !== client.clientId) throw refused('refresh token of another client')
     // A token bound to a device is accepted only with that device; one issued without a device (bound to '') only without.
     if ((body.device ?? '') !== token.device) throw refused('refresh token of another device')
@@ -38,7 +39,6 @@ export const refreshTokenGrant = (deps: RefreshTokenGrantDeps) => defineGrant({
     }
     if (now >= token.expiresAt) throw refused('refresh token family past its absolute lifetime')
     if (now >= token.createdAt + deps.refreshTokenIdleLifetime) throw refused('refresh token idle for too long')
-    const user = await deps.users.userById(tenant.id, token.userId)
     if (!user || user.blocked) throw refused('user blocked or deleted')
 
     // RFC 6749 section 6: a narrower scope may be asked for, never a wider one.

@@ -309,6 +309,8 @@ export interface ReplayStore {
 export interface RefreshTokenStore {
   insertRefreshToken (token: RefreshTokenRecord): Promise<void>
   refreshTokenByHash (tokenHash: string): Promise<StoredRefreshToken | undefined>
+  /** The token of this hash and its user (undefined once deleted), in one read: a refresh needs both. */
+  refreshTokenWithUser (tokenHash: string): Promise<{ token: StoredRefreshToken, user: User | undefined } | undefined>
   /**
    * Consumes `consumedId` and stores its successor, atomically: only a token neither consumed nor
    * revoked can be consumed, so of two parallel rotations exactly one returns true.

@@ -14,6 +14,16 @@ interface Compiled {
 
 const MARKER = '\u0000tollgate-prepared:'
 
+/**
+ * The SQL of every prepared query, each with a name of its own. The PostgreSQL pool sends these as
+ * named statements (postgres.ts), so that the server parses and plans each once per connection
+ * rather than on every run. The set is fixed (one entry per query here and per dialect).
+ */
+const statementNames = new Map<string, string>()
+
+/** The statement name of a prepared query's SQL; undefined for any other SQL. */
+export const statementName = (sql: string): string | undefined => statementNames.get(sql)
+
 export class PreparedQuery<DB, N extends string, R = unknown> {
   /** By dialect adapter: the same SQL serves a store and its transactions. */
   private readonly compiled = new WeakMap<object, Compiled>()
@@ -39,6 +49,7 @@ export class PreparedQuery<DB, N extends string, R = unknown> {
     const named = new Set(slots.flatMap((s) => 'name' in s ? [s.name] : []))
     const lost = this.names.filter((name) => !named.has(name))
     if (lost.length > 0 || sql.includes(MARKER)) throw new Error(`prepared query: values not passed as parameters: ${lost.join(', ')}`)
+    if (!statementNames.has(sql)) statementNames.set(sql, `tollgate_${statementNames.size + 1}`)
     return { sql, slots }
   }
 }

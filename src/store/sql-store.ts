@@ -1,7 +1,7 @@
 // The storage port implemented once, with Kysely, for every SQL dialect Tollgate supports.
-// Queries here are written to run unchanged on SQLite and PostgreSQL; an adapter only supplies the
-// Kysely instance (see sqlite.ts).
-import { sql, type Kysely, type Selectable } from 'kysely'
+// Queries here are written to run unchanged on SQLite and PostgreSQL; an adapter supplies the Kysely
+// instance (see sqlite.ts) and names its dialect for the one statement that differs (the rotation).
+import { sql, type Compilable, type Kysely, type Selectable } from 'kysely'
 import { randomBytes } from 'node:crypto'
 import { allowance } from './ip-allowance.js'
 import { PreparedQuery } from './prepared-query.js'
@@ -97,13 +97,30 @@ const fromRefreshToken = (t: RefreshTokenRecord): RefreshTokenTable => ({
   revoked_at: null, consumed_at: null, audience: t.audience ?? null, session_id: t.sessionId ?? null,
 })
 
-// The queries of a refresh-token rotation, compiled once (prepared-query.ts): the refresh grant runs
-// all four on every use.
+// The queries of a refresh-token rotation, compiled once (prepared-query.ts; on PostgreSQL also
+// named statements, see postgres.ts): the refresh grant runs a read and a rotation on every use.
+// Their selects name their columns rather than `*`: a prepared statement's result type must not
+// change under it when another instance's migration adds a column.
 const REFRESH_TOKEN_COLUMNS = Object.keys(fromRefreshToken({} as RefreshTokenRecord)) as Array<keyof RefreshTokenTable>
+const USER_COLUMNS = [
+  'id', 'tenant_id', 'connection_id', 'email', 'username', 'phone_number', 'email_verified', 'password_hash', 'blocked',
+  'profile', 'user_metadata', 'app_metadata', 'created_at', 'updated_at', 'sessions_valid_after',
+] as const satisfies ReadonlyArray<keyof UserTable>
 const refreshTokenByHash = new PreparedQuery<Database, 'hash', Selectable<RefreshTokenTable>>(['hash'],
-  (db, v) => db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', v.hash))
+  (db, v) => db.selectFrom('refresh_tokens').select(REFRESH_TOKEN_COLUMNS).where('token_hash', '=', v.hash))
+// The token and its user in one read, the user's columns prefixed (both tables have id, tenant_id...).
+type RefreshTokenWithUserRow = Selectable<RefreshTokenTable> & { [C in (typeof USER_COLUMNS)[number] as `users_${C}`]: Selectable<UserTable>[C] | null }
+const refreshTokenWithUserByHash = new PreparedQuery<Database, 'hash', RefreshTokenWithUserRow>(['hash'],
+  (db, v) => db.selectFrom('refresh_tokens')
+    .leftJoin('users', (join) => join.onRef('users.tenant_id', '=', 'refresh_tokens.tenant_id').onRef('users.id', '=', 'refresh_tokens.user_id'))
+    .select(REFRESH_TOKEN_COLUMNS.map((c) => `refresh_tokens.${c}` as const))
+    .select(USER_COLUMNS.map((c) => sql.ref(`users.${c}`).as(`users_${c}`)))
+    .where('refresh_tokens.token_hash', '=', v.hash) as unknown as Compilable<RefreshTokenWithUserRow>)
+const userOfRow = (row: RefreshTokenWithUserRow): User | undefined => row.users_id === null
+  ? undefined
+  : toUser(Object.fromEntries(USER_COLUMNS.map((c) => [c, row[`users_${c}`]])) as Selectable<UserTable>)
 const userById = new PreparedQuery<Database, 'tenantId' | 'userId', Selectable<UserTable>>(['tenantId', 'userId'],
-  (db, v) => db.selectFrom('users').selectAll().where('tenant_id', '=', v.tenantId).where('id', '=', v.userId))
+  (db, v) => db.selectFrom('users').select(USER_COLUMNS).where('tenant_id', '=', v.tenantId).where('id', '=', v.userId))
 // The condition is the lock: of two parallel rotations, the second updates no row (on PostgreSQL it
 // waits for the first's row lock, then re-checks the condition and finds it false).
 const consumeRefreshToken = new PreparedQuery<Database, 'id' | 'now'>(['id', 'now'],
@@ -111,6 +128,20 @@ const consumeRefreshToken = new PreparedQuery<Database, 'id' | 'now'>(['id', 'no
     .where('id', '=', v.id).where('consumed_at', 'is', null).where('revoked_at', 'is', null))
 const insertRefreshToken = new PreparedQuery<Database, keyof RefreshTokenTable>(REFRESH_TOKEN_COLUMNS,
   (db, v) => db.insertInto('refresh_tokens').values(v))
+// On PostgreSQL the rotation is one statement: the consume in a data-modifying WITH, the successor
+// inserted once per row it consumed (one, or none). One round trip instead of four (BEGIN, UPDATE,
+// INSERT, COMMIT), with the same guarantees: the statement is its own transaction, committed (and
+// durable) before it answers; a parallel rotation waits for the row lock, re-checks the condition,
+// consumes nothing and so inserts nothing. SQLite has no data-modifying WITH, and its transaction
+// costs no round trips: it keeps the two statements.
+const SUCCESSOR_COLUMNS = REFRESH_TOKEN_COLUMNS.filter((c) => c !== 'revoked_at' && c !== 'consumed_at')
+const rotateRefreshTokenInOneStatement = new PreparedQuery<Database, 'consumedId' | 'now' | (typeof SUCCESSOR_COLUMNS)[number]>(['consumedId', 'now', ...SUCCESSOR_COLUMNS],
+  (db, v) => db.with('consumed', (db) => db.updateTable('refresh_tokens').set({ consumed_at: v.now })
+    .where('id', '=', v.consumedId).where('consumed_at', 'is', null).where('revoked_at', 'is', null).returning('id'))
+    .insertInto('refresh_tokens').columns(SUCCESSOR_COLUMNS)
+    // Selected values, unlike inserted ones, are typed text by PostgreSQL unless cast.
+    .expression((eb) => eb.selectFrom('consumed').select(SUCCESSOR_COLUMNS.map((c) =>
+      (c === 'created_at' || c === 'expires_at' ? eb.cast<number>(eb.val(v[c]), 'bigint') : eb.val(v[c])).as(c)))))
 
 const toResourceServer = (r: Selectable<ResourceServerTable>): ResourceServer => ({
   id: r.id, tenantId: r.tenant_id, identifier: r.identifier, name: r.name, scopes: json(r.scopes),
@@ -127,23 +158,27 @@ export class SqlStore implements Store {
     private readonly db: Kysely<Database>,
     options: {
       shared: boolean
+      /** Where a statement differs by database (refresh-token rotation). */
+      dialect: 'sqlite' | 'postgres'
       onClose?: () => Promise<void>
       /** Configuration changes made through this store (and its transactions), counted after they commit. */
       changes?: { configuration: number }
     },
   ) {
     this.shared = options.shared
+    this.dialect = options.dialect
     this.onClose = options.onClose ?? (async () => { await db.destroy() })
     this.changes = options.changes ?? { configuration: 0 }
   }
 
   readonly shared: boolean
+  private readonly dialect: 'sqlite' | 'postgres'
   private readonly onClose: () => Promise<void>
   private readonly changes: { configuration: number }
 
   async transaction<T> (work: (store: ProvisioningStore) => Promise<T>): Promise<T> {
     try {
-      return await this.db.transaction().execute((trx) => work(new SqlStore(trx, { shared: this.shared, onClose: async () => {}, changes: this.changes })))
+      return await this.db.transaction().execute((trx) => work(new SqlStore(trx, { shared: this.shared, dialect: this.dialect, onClose: async () => {}, changes: this.changes })))
     } finally {
       this.changes.configuration++
     }
@@ -430,6 +465,11 @@ export class SqlStore implements Store {
     return row && toRefreshToken(row)
   }
 
+  async refreshTokenWithUser (tokenHash: string) {
+    const [row] = (await refreshTokenWithUserByHash.execute(this.db, { hash: tokenHash })).rows
+    return row && { token: toRefreshToken(row), user: userOfRow(row) }
+  }
+
   // Passwordless codes (stored by salted hash only)
 
   async saveCurrentCode (c: PasswordlessCodeRecord): Promise<void> {
@@ -572,6 +612,10 @@ export class SqlStore implements Store {
   }
 
   async rotateRefreshToken (consumedId: string, next: RefreshTokenRecord, now: number): Promise<boolean> {
+    if (this.dialect === 'postgres') {
+      const result = await rotateRefreshTokenInOneStatement.execute(this.db, { ...fromRefreshToken(next), consumedId, now })
+      return Number(result.numAffectedRows) === 1
+    }
     return this.db.transaction().execute(async (trx) => {
       const result = await consumeRefreshToken.execute(trx, { id: consumedId, now })
       if (Number(result.numAffectedRows) !== 1) return false

@@ -64,5 +64,5 @@ export async function openSqliteStore (dataDir: string): Promise<SqlStore> {
     await db.destroy()
     throw err
   }
-  return new SqlStore(db, { shared: false })
+  return new SqlStore(db, { shared: false, dialect: 'sqlite' })
 }

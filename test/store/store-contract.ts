@@ -218,6 +218,22 @@ export function storeContract (t: Test, open: (t: Test) => Promise<Store>): void
     t.match(await store.refreshTokenByHash(other.tokenHash), { revokedAt: null }, 'another family untouched')
   })
 
+  t.test('refresh tokens: read with their user in one call', async (t) => {
+    const store = await seeded(open, t)
+    const owner = user('tenant-acme', 'tenant-acme-db', { email: 'frank@acme.test', profile: { name: 'Frank' }, sessionsValidAfter: Y2100 })
+    await store.insertUser(owner)
+    const token = refreshToken('tenant-acme', owner.id, { audience: 'https://api.acme.test', sessionId: null })
+    await store.insertRefreshToken(token)
+    const found = await store.refreshTokenWithUser(token.tokenHash)
+    t.same(found, { token: await store.refreshTokenByHash(token.tokenHash), user: await store.userById('tenant-acme', owner.id) })
+    t.same(found?.user, owner)
+    t.equal(await store.refreshTokenWithUser('nope'), undefined)
+    await store.updateUser({ ...owner, blocked: true })
+    t.match(await store.refreshTokenWithUser(token.tokenHash), { user: { blocked: true } }, 'the user as it is now')
+    await store.rotateRefreshToken(token.id, refreshToken('tenant-acme', owner.id, { familyId: token.familyId }), now + 5)
+    t.match(await store.refreshTokenWithUser(token.tokenHash), { token: { consumedAt: now + 5 } }, 'the token as it is now')
+  })
+
   t.test('two refreshes of one token at once: exactly one rotation, one successor stored', async (t) => {
     const store = await seeded(open, t)
     const owner = user('tenant-acme', 'tenant-acme-db', { email: 'erin@acme.test' })
