@@ -111,6 +111,11 @@ const consumeRefreshToken = new PreparedQuery<Database, 'id' | 'now'>(['id', 'no
     .where('id', '=', v.id).where('consumed_at', 'is', null).where('revoked_at', 'is', null))
 const insertRefreshToken = new PreparedQuery<Database, keyof RefreshTokenTable>(REFRESH_TOKEN_COLUMNS,
   (db, v) => db.insertInto('refresh_tokens').values(v))
+// Spending a jti (every assertion): one statement, so the check and the record are atomic. A record
+// whose time is over is taken over; a live one is left alone and no row changes.
+const recordOnce = new PreparedQuery<Database, 'id' | 'expiresAt' | 'now'>(['id', 'expiresAt', 'now'],
+  (db, v) => db.insertInto('used_jtis').values({ id: v.id, expires_at: v.expiresAt })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ expires_at: v.expiresAt }).where('used_jtis.expires_at', '<=', v.now)))
 
 const toResourceServer = (r: Selectable<ResourceServerTable>): ResourceServer => ({
   id: r.id, tenantId: r.tenant_id, identifier: r.identifier, name: r.name, scopes: json(r.scopes),
@@ -409,10 +414,8 @@ export class SqlStore implements Store {
   // conflicts and may only take over a record that has expired.
 
   async recordOnce (id: string, expiresAt: number, now: number): Promise<boolean> {
-    const result = await this.db.insertInto('used_jtis').values({ id, expires_at: expiresAt })
-      .onConflict((oc) => oc.column('id').doUpdateSet({ expires_at: expiresAt }).where('used_jtis.expires_at', '<=', now))
-      .executeTakeFirst()
-    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1
+    const result = await recordOnce.execute(this.db, { id, expiresAt, now })
+    return Number(result.numAffectedRows ?? 0n) === 1
   }
 
   async deleteExpiredRecords (now: number): Promise<void> {
