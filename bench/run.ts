@@ -80,6 +80,8 @@ interface PeerRow {
   rps: Record<Target, number>
   p99: Record<Target, number>
   errors: Record<Target, number>
+  /** CPU time each server's process spent per request (see Row). */
+  cpuMicrosPerRequest: Record<Target, number>
   /** The servers whose run measured something else than the scenario (see load.ts). */
   invalid: Partial<Record<Target, string>>
   fasterPeer?: Target
@@ -99,6 +101,7 @@ async function comparePeers (): Promise<PeerRow[]> {
     log(`peers: ${comparison.name} (${comparison.connections} connections, ${warmupSeconds}s warm-up each, then ${slices} turns of ${seconds / slices}s each)`)
     const servers = new Map<Target, Server>()
     const samples = new Map<Target, Sample[]>(TARGETS.map((t) => [t, []]))
+    const cpuUsed = new Map<Target, number>(TARGETS.map((t) => [t, 0]))
     const workloads = new Map<Target, Awaited<ReturnType<Comparison['workload']>>>()
     try {
       for (const target of TARGETS) {
@@ -111,7 +114,10 @@ async function comparePeers (): Promise<PeerRow[]> {
       for (let turn = 0; turn < slices; turn++) {
         for (const target of TARGETS) {
           const workload = workloads.get(target)!
-          samples.get(target)!.push(await slice({ url: servers.get(target)!.url + TOKEN_PATH, form: true, ...workload, connections: comparison.connections, seconds: seconds / slices }))
+          const server = servers.get(target)!
+          const cpuBefore = cpuMicros(server.pid)
+          samples.get(target)!.push(await slice({ url: server.url + TOKEN_PATH, form: true, ...workload, connections: comparison.connections, seconds: seconds / slices }))
+          cpuUsed.set(target, cpuUsed.get(target)! + cpuMicros(server.pid) - cpuBefore)
         }
       }
     } finally {
@@ -120,12 +126,14 @@ async function comparePeers (): Promise<PeerRow[]> {
     const rps = {} as Record<Target, number>
     const p99 = {} as Record<Target, number>
     const errors = {} as Record<Target, number>
+    const cpuMicrosPerRequest = {} as Record<Target, number>
     const invalid: Partial<Record<Target, string>> = {}
     for (const target of TARGETS) {
       const result = summarise(samples.get(target)!, workloads.get(target)!.expectedStatus)
       rps[target] = result.rps
       p99[target] = result.p99
       errors[target] = result.errors
+      cpuMicrosPerRequest[target] = cpuUsed.get(target)! / (result.rps * seconds)
       if (result.invalid) {
         invalid[target] = result.invalid
         log(`  ${target}: ${result.invalid}`)
@@ -135,13 +143,13 @@ async function comparePeers (): Promise<PeerRow[]> {
     const peers = TARGETS.filter((t) => t !== 'tollgate' && !invalid[t])
     const fasterPeer = peers.sort((a, b) => rps[b] - rps[a])[0]
     const ratio = invalid.tollgate || fasterPeer === undefined ? NaN : rps.tollgate / rps[fasterPeer]
-    rows.push({ name: comparison.name, connections: comparison.connections, rps, p99, errors, invalid, fasterPeer, ratio, target: comparison.target })
+    rows.push({ name: comparison.name, connections: comparison.connections, rps, p99, errors, cpuMicrosPerRequest, invalid, fasterPeer, ratio, target: comparison.target })
   }
   return rows
 }
 
 function peerTable (rows: PeerRow[]): string {
-  const cell = (r: PeerRow, t: Target) => r.invalid[t] ? `invalid (${r.errors[t]} errors)` : `${fmt(r.rps[t], 0)} (p99 ${fmt(r.p99[t], 0)} ms${r.errors[t] ? `, ${r.errors[t]} errors` : ''})`
+  const cell = (r: PeerRow, t: Target) => r.invalid[t] ? `invalid (${r.errors[t]} errors)` : `${fmt(r.rps[t], 0)} (p99 ${fmt(r.p99[t], 0)} ms, ${fmt(r.cpuMicrosPerRequest[t], 0)} µs CPU${r.errors[t] ? `, ${r.errors[t]} errors` : ''})`
   const header = '| scenario | conns | Tollgate req/s | @node-oauth/oauth2-server req/s | oidc-provider req/s | Tollgate / faster peer | target | met |'
   const lines = rows.map((r) => {
     const valid = Number.isFinite(r.ratio)
