@@ -5,12 +5,11 @@
 //
 // The checks and their reasons are fast-jwt's (the engine of @fastify/jwt), in its order: shape,
 // signature, crit, required claims, then nbf, exp, aud, iss and sub. The signature is checked by
-// node:crypto on the key's KeyObject, parsed once per key: `verifyJwt` on the event loop, for the
-// cheap RSA verifications of tokens Tollgate issued; `verifyJwtInThreadPool` in libuv's thread pool
-// (one-shot `verify` with a callback), for the elliptic-curve assertions clients sign, where the
-// verification costs more than the rest of the request. Of a token wrong in several ways, a bad
-// signature is named first, as fast-jwt does: the claims are checked before it, and the signature
-// always, but only after the signature is the claims' refusal told.
+// node:crypto on the key's KeyObject, parsed once per key: by `verifyJwt` on the event loop (tokens
+// Tollgate issued: id_tokens, access tokens), by `verifyJwtInThreadPool` in libuv's thread pool
+// (one-shot `verify` with a callback) for the assertions clients sign, as signing is. The claims are
+// checked before the signature is dispatched, yet a token wrong in several ways is refused for its
+// signature first, as fast-jwt refused it: the claims' refusal is told only once the signature holds.
 import { constants, verify as verifySignature, type KeyObject } from 'node:crypto'
 import { createDecoder } from 'fast-jwt'
 import type { AssertionAlgorithm, VerificationKey } from './public-keys.js'
@@ -173,7 +172,7 @@ function checkClaims (header: Record<string, unknown>, payload: Record<string, u
     if (!(claim in payload)) continue
     const value = payload[claim]
     const values = Array.isArray(value) ? value : [value]
-    // A date given as an array is reported as a refused value, as fast-jwt does.
+    // An array where one value is expected is a refused value (fast-jwt's verdict), not a wrong type.
     if (Array.isArray(value) && !array) reject(claim === 'iss' || claim === 'sub' ? `the ${claim} claim has a value not accepted here` : 'a claim (iss, aud or sub) has a value not accepted here')
     if (values.some((v) => typeof v !== type)) reject('a claim has the wrong type')
     if (claim === 'nbf' && now < (value as number) * 1000 - tolerance) reject('the token is not yet valid')
