@@ -1,7 +1,7 @@
 // The processes a benchmark measures: Tollgate (a fresh data directory with the bench data applied)
 // and the bare baseline server, each started from the compiled dist/ and stopped after its scenario.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -23,6 +23,31 @@ export function currentRssMiB (pid: number): number {
     return NaN
   }
 }
+
+/**
+ * CPU time (user + system, in µs) used so far by a process and its children (the workers of a
+ * server of several): read from /proc, so NaN elsewhere than on Linux.
+ */
+export function cpuMicros (pid: number): number {
+  const stat = (id: string) => readFileSync(`/proc/${id}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  const ticks = (fields: string[]) => Number(fields[11]) + Number(fields[12])
+  try {
+    let total = ticks(stat(String(pid)))
+    for (const id of readdirSync('/proc')) {
+      if (!/^\d+$/.test(id) || id === String(pid)) continue
+      try {
+        const fields = stat(id)
+        if (Number(fields[1]) === pid) total += ticks(fields)
+      } catch {} // gone meanwhile
+    }
+    return total * 1e6 / CLOCK_TICKS
+  } catch {
+    return NaN
+  }
+}
+
+/** USER_HZ: Linux reports CPU times in hundredths of a second on every platform it runs on. */
+const CLOCK_TICKS = 100
 
 function peakRss (pid: number): number {
   try {

@@ -6,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { load, slice, summarise, warmUp, type LoadResult, type Sample } from './load.js'
 import { comparisons, TARGETS, TOKEN_PATH, type Comparison, type Target } from './peers.js'
-import { currentRssMiB, rawArgon2, startBare, startPeer, startTollgate, type Server } from './processes.js'
+import { cpuMicros, currentRssMiB, rawArgon2, startBare, startPeer, startTollgate, type Server } from './processes.js'
 import { benchDocument, roLogin } from './data.js'
 import { measureScale, scaleTable, sizingTable } from './scale.js'
 import { soak, soakSummary } from './soak.js'
@@ -28,17 +28,19 @@ interface Row extends LoadResult {
   ratio: number
   target?: number
   peakRssMiB: number
+  /** CPU time the server's processes spent per request: steadier than req/s on a shared machine. */
+  cpuMicrosPerRequest: number
 }
 
 const log = (line: string) => { process.stderr.write(line + '\n') }
 
-async function measure (scenario: Scenario): Promise<LoadResult & { peakRssMiB: number }> {
+async function measure (scenario: Scenario): Promise<LoadResult & { peakRssMiB: number, cpuMicrosPerRequest: number }> {
   const server: Server = scenario.server === 'bare'
     ? await startBare(scenario.bareEnv)
     : await startTollgate(benchDocument, { ...BENCH_ENV, ...scenario.env })
   try {
     const workload = typeof scenario.workload === 'function' ? await scenario.workload(server.url) : scenario.workload ?? {}
-    const result = await load({
+    const options = {
       url: server.url + scenario.path,
       method: scenario.method,
       ...workload,
@@ -46,8 +48,13 @@ async function measure (scenario: Scenario): Promise<LoadResult & { peakRssMiB: 
       seconds,
       warmupSeconds,
       expectedStatus: scenario.expectedStatus,
-    })
-    return { ...result, peakRssMiB: server.peakRssMiB() }
+    }
+    await warmUp(options)
+    const cpuBefore = cpuMicros(server.pid)
+    const sample = await slice(options)
+    const cpuUsed = cpuMicros(server.pid) - cpuBefore
+    const result = summarise([sample], scenario.expectedStatus)
+    return { ...result, peakRssMiB: server.peakRssMiB(), cpuMicrosPerRequest: cpuUsed / (result.rps * seconds) }
   } finally {
     await server.stop()
   }
@@ -59,10 +66,10 @@ const benchCommand = () => [...Object.entries(process.env).filter(([k]) => k.sta
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-')
 
 function table (rows: Row[]): string {
-  const header = '| scenario | conns | req/s | p50 ms | p99 ms | errors | baseline req/s | ratio | target | met | peak RSS MiB |'
+  const header = '| scenario | conns | req/s | p50 ms | p99 ms | errors | baseline req/s | ratio | target | met | peak RSS MiB | server CPU µs/req |'
   const met = (r: Row) => r.invalid ? 'invalid' : r.target === undefined ? '-' : !Number.isFinite(r.ratio) ? 'invalid baseline' : r.ratio >= r.target ? 'yes' : 'no'
   const ratio = (r: Row) => r.baseline === 'none' ? '-' : r.invalid || !Number.isFinite(r.ratio) ? 'invalid' : fmt(r.ratio, 2)
-  const lines = rows.map((r) => `| ${r.name} | ${r.connections} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.errors} | ${r.baseline === 'none' ? '-' : `${r.baseline}: ${fmt(r.baselineRps, 0)}`} | ${ratio(r)} | ${r.target === undefined ? '-' : `>= ${r.target}`} | ${met(r)} | ${fmt(r.peakRssMiB, 0)} |`)
+  const lines = rows.map((r) => `| ${r.name} | ${r.connections} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.errors} | ${r.baseline === 'none' ? '-' : `${r.baseline}: ${fmt(r.baselineRps, 0)}`} | ${ratio(r)} | ${r.target === undefined ? '-' : `>= ${r.target}`} | ${met(r)} | ${fmt(r.peakRssMiB, 0)} | ${fmt(r.cpuMicrosPerRequest, 0)} |`)
   const invalid = rows.filter((r) => r.invalid).map((r) => `- ${r.name}: ${r.invalid}`)
   return [header, header.replace(/[^|]+/g, (cell) => '-'.repeat(Math.max(3, cell.length))), ...lines, ...(invalid.length > 0 ? ['', 'Not counted (too many responses of another status):', '', ...invalid] : [])].join('\n')
 }
@@ -73,6 +80,8 @@ interface PeerRow {
   rps: Record<Target, number>
   p99: Record<Target, number>
   errors: Record<Target, number>
+  /** CPU time each server's process spent per request (see Row). */
+  cpuMicrosPerRequest: Record<Target, number>
   /** The servers whose run measured something else than the scenario (see load.ts). */
   invalid: Partial<Record<Target, string>>
   fasterPeer?: Target
@@ -92,6 +101,7 @@ async function comparePeers (): Promise<PeerRow[]> {
     log(`peers: ${comparison.name} (${comparison.connections} connections, ${warmupSeconds}s warm-up each, then ${slices} turns of ${seconds / slices}s each)`)
     const servers = new Map<Target, Server>()
     const samples = new Map<Target, Sample[]>(TARGETS.map((t) => [t, []]))
+    const cpuUsed = new Map<Target, number>(TARGETS.map((t) => [t, 0]))
     const workloads = new Map<Target, Awaited<ReturnType<Comparison['workload']>>>()
     try {
       for (const target of TARGETS) {
@@ -104,7 +114,10 @@ async function comparePeers (): Promise<PeerRow[]> {
       for (let turn = 0; turn < slices; turn++) {
         for (const target of TARGETS) {
           const workload = workloads.get(target)!
-          samples.get(target)!.push(await slice({ url: servers.get(target)!.url + TOKEN_PATH, form: true, ...workload, connections: comparison.connections, seconds: seconds / slices }))
+          const server = servers.get(target)!
+          const cpuBefore = cpuMicros(server.pid)
+          samples.get(target)!.push(await slice({ url: server.url + TOKEN_PATH, form: true, ...workload, connections: comparison.connections, seconds: seconds / slices }))
+          cpuUsed.set(target, cpuUsed.get(target)! + cpuMicros(server.pid) - cpuBefore)
         }
       }
     } finally {
@@ -113,12 +126,14 @@ async function comparePeers (): Promise<PeerRow[]> {
     const rps = {} as Record<Target, number>
     const p99 = {} as Record<Target, number>
     const errors = {} as Record<Target, number>
+    const cpuMicrosPerRequest = {} as Record<Target, number>
     const invalid: Partial<Record<Target, string>> = {}
     for (const target of TARGETS) {
       const result = summarise(samples.get(target)!, workloads.get(target)!.expectedStatus)
       rps[target] = result.rps
       p99[target] = result.p99
       errors[target] = result.errors
+      cpuMicrosPerRequest[target] = cpuUsed.get(target)! / (result.rps * seconds)
       if (result.invalid) {
         invalid[target] = result.invalid
         log(`  ${target}: ${result.invalid}`)
@@ -128,13 +143,13 @@ async function comparePeers (): Promise<PeerRow[]> {
     const peers = TARGETS.filter((t) => t !== 'tollgate' && !invalid[t])
     const fasterPeer = peers.sort((a, b) => rps[b] - rps[a])[0]
     const ratio = invalid.tollgate || fasterPeer === undefined ? NaN : rps.tollgate / rps[fasterPeer]
-    rows.push({ name: comparison.name, connections: comparison.connections, rps, p99, errors, invalid, fasterPeer, ratio, target: comparison.target })
+    rows.push({ name: comparison.name, connections: comparison.connections, rps, p99, errors, cpuMicrosPerRequest, invalid, fasterPeer, ratio, target: comparison.target })
   }
   return rows
 }
 
 function peerTable (rows: PeerRow[]): string {
-  const cell = (r: PeerRow, t: Target) => r.invalid[t] ? `invalid (${r.errors[t]} errors)` : `${fmt(r.rps[t], 0)} (p99 ${fmt(r.p99[t], 0)} ms${r.errors[t] ? `, ${r.errors[t]} errors` : ''})`
+  const cell = (r: PeerRow, t: Target) => r.invalid[t] ? `invalid (${r.errors[t]} errors)` : `${fmt(r.rps[t], 0)} (p99 ${fmt(r.p99[t], 0)} ms, ${fmt(r.cpuMicrosPerRequest[t], 0)} µs CPU${r.errors[t] ? `, ${r.errors[t]} errors` : ''})`
   const header = '| scenario | conns | Tollgate req/s | @node-oauth/oauth2-server req/s | oidc-provider req/s | Tollgate / faster peer | target | met |'
   const lines = rows.map((r) => {
     const valid = Number.isFinite(r.ratio)
@@ -154,7 +169,7 @@ async function measureScenarios (selected: Scenario[]): Promise<Row[]> {
     baselines.argon2 = argon2.rps
     rows.push({
       name: 'baseline: raw argon2id verify (m=19456, t=2, p=1)', connections: LOGIN_CONNECTIONS, rps: argon2.rps, p50: argon2.p50, p99: argon2.p99,
-      expectedP50: argon2.p50, expectedP99: argon2.p99, statuses: {}, errors: 0, timeouts: 0, baseline: 'none', baselineRps: NaN, ratio: NaN, peakRssMiB: NaN,
+      expectedP50: argon2.p50, expectedP99: argon2.p99, statuses: {}, errors: 0, timeouts: 0, baseline: 'none', baselineRps: NaN, ratio: NaN, peakRssMiB: NaN, cpuMicrosPerRequest: NaN,
     })
   }
   for (const scenario of selected) {
@@ -166,7 +181,7 @@ async function measureScenarios (selected: Scenario[]): Promise<Row[]> {
     if (scenario.server === 'bare') baselines[scenario.bareEnv?.BENCH_BASELINE ?? 'bare'] = measured
     if (scenario.recordsBaseline) baselines[scenario.recordsBaseline] = measured
     const baselineRps = baselines[scenario.baseline] ?? NaN
-    rows.push({ ...result, name: scenario.name, connections: scenario.connections, baseline: scenario.baseline, baselineRps, ratio: measured / baselineRps, target: scenario.target, peakRssMiB: result.peakRssMiB })
+    rows.push({ ...result, name: scenario.name, connections: scenario.connections, baseline: scenario.baseline, baselineRps, ratio: measured / baselineRps, target: scenario.target, peakRssMiB: result.peakRssMiB, cpuMicrosPerRequest: result.cpuMicrosPerRequest })
   }
   return rows
 }

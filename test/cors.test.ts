@@ -65,6 +65,7 @@ t.test('CORS for single-page apps', async (t) => {
     const res = await token(login)
     t.equal(res.statusCode, 200)
     t.equal(res.headers['access-control-allow-origin'], undefined)
+    t.equal(res.headers.vary, 'Origin', 'an answer that would differ with an Origin says so to caches')
   })
 
   await t.test("/userinfo checks the origin against the token's client", async (t) => {

@@ -1,14 +1,14 @@
 // POST /oauth/token grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer (RFC 7523 section 2.1):
 // assertions signed with jose by machine clients' registered keys, and every way one can be wrong.
 import Database from 'better-sqlite3'
-import { decodeProtectedHeader } from 'jose'
+import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import t from 'tap'
 import { openSqliteStore, SQLITE_FILE } from '../src/store/sqlite.js'
 import { buildTestApp } from './helpers/app.js'
 import {
-  assertion, CLIENT_ASSERTION_TYPE, assertionRefused, hmacWithPublicKey, invalidClient, MALFORMED, ISSUER, JWT_BEARER, jwtBearerFixture,
+  assertion, CLIENT_ASSERTION_TYPE, assertionRefused, derSigned, hmacWithPublicKey, invalidClient, MALFORMED, ISSUER, JWT_BEARER, jwtBearerFixture,
   keys, malformed, now, SENTINEL_SECRET, signJwt, TOKEN_ENDPOINT, unsigned, userRefused, verifyServed,
 } from './helpers/jwt-bearer.js'
 
@@ -81,6 +81,20 @@ t.test('RFC 7523 assertions on /oauth/token', async (t) => {
     t.notOk(rows[0].id.includes(jti))
   })
 
+  await t.test('a refused assertion does not spend its jti: the genuine one with the same jti still works', async (t) => {
+    const jti = randomUUID()
+    const forged = await assertion('robot', { ...keys.otherRobot, kid: keys.robotEc.kid }, { jti })
+    const forgedRes = await token(grantBody({ assertion: forged }))
+    t.equal(forgedRes.statusCode, 400)
+    t.same(forgedRes.json(), assertionRefused('the signature does not verify'))
+    const expired = await assertion('robot', keys.robotEc, { jti, iat: now() - 120, exp: now() - 60 })
+    t.same((await token(grantBody({ assertion: expired }))).json(), assertionRefused('the token has expired'))
+    const genuine = await token(grantBody({ assertion: await assertion('robot', keys.robotEc, { jti }) }))
+    t.equal(genuine.statusCode, 200)
+    const again = await token(grantBody({ assertion: await assertion('robot', keys.robotEc, { jti }) }))
+    t.same(again.json(), assertionRefused('the jti was already used'))
+  })
+
   await t.test('discovery names the grant, the token endpoint and private_key_jwt', async (t) => {
     const res = await app.inject({ method: 'GET', url: '/.well-known/openid-configuration', headers: { host: 'acme.test' } })
     const doc = res.json()
@@ -119,6 +133,18 @@ t.test('RFC 7523 assertions on /oauth/token', async (t) => {
       ['key of a client of another tenant', { assertion: await assertion('robot', keys.otherRobot, {}, { kid: keys.robotEc.kid }) }, 400, assertionRefused('the signature does not verify')],
       ['client of another tenant', { assertion: await assertion('other-robot', keys.otherRobot) }, 400, assertionRefused('iss is not a client of this tenant')],
       ['tampered payload', { assertion: tampered }, 400, assertionRefused('the signature does not verify')],
+      // ES256 (checked in the thread pool): the same refusals, and the JWS signature format.
+      ['HS256 with the client\'s EC public key as secret', { assertion: hmacWithPublicKey(keys.robotEc, claims()) }, 400, assertionRefused('the algorithm is not the key\'s')],
+      ['alg none naming the EC key', { assertion: unsigned(keys.robotEc, claims()) }, 400, assertionRefused('the algorithm is not the key\'s')],
+      ['another P-256 key under the registered EC kid', { assertion: await assertion('robot', { ...keys.otherRobot, kid: keys.robotEc.kid }) }, 400, assertionRefused('the signature does not verify')],
+      ['ES256 signature DER-encoded instead of r || s', { assertion: derSigned(keys.robotEc, claims()) }, 400, assertionRefused('the token does not verify')],
+      ['ES256 signature cut short', { assertion: (await assertion('robot', keys.robotEc)).slice(0, -4) }, 400, assertionRefused('the token does not verify')],
+      ['ES256 signature missing', { assertion: (await assertion('robot', keys.robotEc)).replace(/[^.]+$/, '') }, 400, assertionRefused('the token is not signed')],
+      ['ES256 critical header extension', { assertion: await assertion('robot', keys.robotEc, {}, { crit: ['b64'], b64: true }) }, 400, assertionRefused('the header has a critical extension not understood here')],
+      // Wrong in two ways: a bad signature is named first, whatever else is wrong.
+      ['forged and expired', { assertion: await assertion('robot', { ...keys.otherRobot, kid: keys.robotEc.kid }, { iat: now() - 120, exp: now() - 60 }) }, 400, assertionRefused('the signature does not verify')],
+      ['forged, with the wrong aud', { assertion: await assertion('robot', { ...keys.otherRobot, kid: keys.robotEc.kid }, { aud: 'http://other.test/oauth/token' }) }, 400, assertionRefused('the signature does not verify')],
+      ['forged, jti already used', { assertion: await signJwt({ ...keys.otherRobot, kid: keys.robotEc.kid }, decodeJwt(replayed)) }, 400, assertionRefused('the signature does not verify')],
       // Times.
       ['expired', { assertion: await assertion('robot', keys.robotRsa, { iat: now() - 120, exp: now() - 60 }) }, 400, assertionRefused('the token has expired')],
       ['not yet valid', { assertion: await assertion('robot', keys.robotRsa, { nbf: now() + 60 }) }, 400, assertionRefused('the token is not yet valid')],
@@ -131,6 +157,10 @@ t.test('RFC 7523 assertions on /oauth/token', async (t) => {
       ['jti not a string', { assertion: await assertion('robot', keys.robotRsa, { jti: 7 }) }, 400, assertionRefused('the jti claim is not a short string')],
       ['aud another server\'s token endpoint', { assertion: await assertion('robot', keys.robotRsa, { aud: 'http://other.test/oauth/token' }) }, 400, assertionRefused('the aud claim must be http://acme.test/oauth/token or http://acme.test/')],
       ['aud missing', { assertion: await assertion('robot', keys.robotRsa, { aud: undefined }) }, 400, assertionRefused('the aud claim is missing')],
+      ['aud an empty list', { assertion: await assertion('robot', keys.robotEc, { aud: [] }) }, 400, assertionRefused('the aud claim must be http://acme.test/oauth/token or http://acme.test/')],
+      ['aud a number', { assertion: await assertion('robot', keys.robotEc, { aud: 7 }) }, 400, assertionRefused('a claim has the wrong type')],
+      ['exp a string', { assertion: await assertion('robot', keys.robotEc, { exp: String(now() + 60) }) }, 400, assertionRefused('a claim has the wrong type')],
+      ['exp a list', { assertion: await assertion('robot', keys.robotEc, { exp: [now() + 60] }) }, 400, assertionRefused('a claim (iss, aud or sub) has a value not accepted here')],
       ['iss not a client', { assertion: await assertion('nobody', keys.robotRsa) }, 400, assertionRefused('iss is not a client of this tenant')],
       ['iss missing', { assertion: await assertion('robot', keys.robotRsa, { iss: undefined }) }, 400, assertionRefused('the assertion has no iss')],
       ['iss another client than client_id', { client_id: 'butler', assertion: await assertion('robot', keys.robotRsa) }, 400, assertionRefused('client_id is not the assertion\'s iss')],

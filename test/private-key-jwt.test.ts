@@ -7,7 +7,7 @@ import { defaults } from '../src/config.js'
 import { buildTestApp } from './helpers/app.js'
 import { PASSWORD } from './helpers/fixture.js'
 import {
-  assertion, CLIENT_ASSERTION_TYPE, clientAssertionRejected, hmacWithPublicKey, invalidClient, ISSUER, jwtBearerFixture, keys, malformed, MALFORMED, now,
+  assertion, CLIENT_ASSERTION_TYPE, clientAssertionRejected, derSigned, hmacWithPublicKey, invalidClient, ISSUER, jwtBearerFixture, keys, malformed, MALFORMED, now,
   SENTINEL_SECRET, TOKEN_ENDPOINT, unsigned, verifyServed,
 } from './helpers/jwt-bearer.js'
 
@@ -58,6 +58,8 @@ t.test('private_key_jwt', async (t) => {
       ['alg none', { client_assertion: unsigned(keys.robotRsa, claims()) }, clientAssertionRejected('the algorithm is not the key\'s')],
       ['unknown kid', { client_assertion: await assertion('robot', keys.robotRsa, {}, { kid: 'nope' }) }, clientAssertionRejected('no key has this kid')],
       ['someone else\'s key under a registered kid', { client_assertion: await assertion('robot', keys.stranger) }, clientAssertionRejected('the signature does not verify')],
+      ['another P-256 key under the registered EC kid', { client_assertion: await assertion('robot', { ...keys.otherRobot, kid: keys.robotEc.kid }) }, clientAssertionRejected('the signature does not verify')],
+      ['ES256 signature DER-encoded instead of r || s', { client_assertion: derSigned(keys.robotEc, claims()) }, clientAssertionRejected('the token does not verify')],
       ['expired', { client_assertion: await assertion('robot', keys.robotRsa, { iat: now() - 120, exp: now() - 60 }) }, clientAssertionRejected('the token has expired')],
       ['not yet valid', { client_assertion: await assertion('robot', keys.robotRsa, { nbf: now() + 60 }) }, clientAssertionRejected('the token is not yet valid')],
       ['lives longer than an hour', { client_assertion: await assertion('robot', keys.robotRsa, { exp: now() + 7200 }) }, clientAssertionRejected('the assertion lives longer than the 3600 seconds allowed')],

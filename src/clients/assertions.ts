@@ -7,7 +7,7 @@
 // run first; the jti is spent only by an assertion that passed all of them.
 import type { Client } from '../store/port.js'
 import type { ReplayGuard } from '../security/replay-guard.js'
-import { AUDIENCE_REFUSED, JwtRejected, peekJwt, verifyJwt } from '../tokens/verify-jwt.js'
+import { AUDIENCE_REFUSED, JwtRejected, peekJwt, verifyJwtInThreadPool } from '../tokens/verify-jwt.js'
 import type { ClientKeys } from './client-keys.js'
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
@@ -35,9 +35,9 @@ export interface VerifiedAssertion {
 export const tokenEndpoint = (issuer: string) => `${issuer}oauth/token`
 
 /** Says which audience is expected when an assertion names another: both are public URLs. */
-function verifyAudience<T> (audiences: string[], verify: () => T): T {
+async function verifyAudience<T> (audiences: string[], verify: () => Promise<T>): Promise<T> {
   try {
-    return verify()
+    return await verify()
   } catch (err) {
     if (err instanceof JwtRejected && err.message === AUDIENCE_REFUSED) {
       throw new JwtRejected(`the aud claim must be ${audiences.join(' or ')}`)
@@ -69,7 +69,7 @@ export class AssertionVerifier {
     const keys = await this.keys.keysFor(client, header.kid)
     const nowMs = Date.now()
     const audiences = [tokenEndpoint(issuer), issuer]
-    const { payload } = verifyAudience(audiences, () => verifyJwt(assertion, {
+    const { payload } = await verifyAudience(audiences, () => verifyJwtInThreadPool(assertion, {
       keys,
       issuer: client.clientId,
       audiences,

@@ -23,8 +23,8 @@ const types = {
 } as unknown as pg.CustomTypesConfig
 
 /**
- * pg's Client, sending the store's prepared queries (prepared-query.ts: those of a refresh-token
- * rotation) as named statements: PostgreSQL parses and plans each once per connection instead of on
+ * pg's Client, sending the store's prepared queries (prepared-query.ts: a refresh-token rotation's,
+ * a jti's) as named statements: PostgreSQL parses and plans each once per connection instead of on
  * every run, a third of its work in a refresh. Their selects name their columns, so that a column
  * added by another instance's migration does not change a statement's result type. Any other SQL
  * goes as before, unnamed.

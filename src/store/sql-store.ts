@@ -142,6 +142,11 @@ const rotateRefreshTokenInOneStatement = new PreparedQuery<Database, 'consumedId
     // Selected values, unlike inserted ones, are typed text by PostgreSQL unless cast.
     .expression((eb) => eb.selectFrom('consumed').select(SUCCESSOR_COLUMNS.map((c) =>
       (c === 'created_at' || c === 'expires_at' ? eb.cast<number>(eb.val(v[c]), 'bigint') : eb.val(v[c])).as(c)))))
+// Spending a jti (every assertion): one statement, so the check and the record are atomic. A record
+// whose time is over is taken over; a live one is left alone and no row changes.
+const recordOnce = new PreparedQuery<Database, 'id' | 'expiresAt' | 'now'>(['id', 'expiresAt', 'now'],
+  (db, v) => db.insertInto('used_jtis').values({ id: v.id, expires_at: v.expiresAt })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ expires_at: v.expiresAt }).where('used_jtis.expires_at', '<=', v.now)))
 
 const toResourceServer = (r: Selectable<ResourceServerTable>): ResourceServer => ({
   id: r.id, tenantId: r.tenant_id, identifier: r.identifier, name: r.name, scopes: json(r.scopes),
@@ -444,10 +449,8 @@ export class SqlStore implements Store {
   // conflicts and may only take over a record that has expired.
 
   async recordOnce (id: string, expiresAt: number, now: number): Promise<boolean> {
-    const result = await this.db.insertInto('used_jtis').values({ id, expires_at: expiresAt })
-      .onConflict((oc) => oc.column('id').doUpdateSet({ expires_at: expiresAt }).where('used_jtis.expires_at', '<=', now))
-      .executeTakeFirst()
-    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1
+    const result = await recordOnce.execute(this.db, { id, expiresAt, now })
+    return Number(result.numAffectedRows ?? 0n) === 1
   }
 
   async deleteExpiredRecords (now: number): Promise<void> {

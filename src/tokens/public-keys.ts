@@ -2,7 +2,6 @@
 // tenant's own signing keys. Each key is pinned to exactly one algorithm, taken from its `alg` or,
 // where the key type allows only one, from its type; a key never verifies anything else.
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto'
-import type { Algorithm } from 'fast-jwt'
 import { LRUCache } from 'lru-cache'
 
 /** The algorithms a client may sign its assertions with (never `none`, never an HMAC). */
@@ -11,9 +10,9 @@ export type AssertionAlgorithm = typeof ASSERTION_ALGORITHMS[number]
 
 export interface VerificationKey {
   kid: string | undefined
-  alg: AssertionAlgorithm & Algorithm
-  /** SPKI PEM of the public key, as fast-jwt takes it. */
-  pem: string
+  alg: AssertionAlgorithm
+  /** The public key, parsed once: a verification only reads it. */
+  key: KeyObject
 }
 
 export class KeyError extends Error {}
@@ -63,7 +62,7 @@ export function verificationKeyFromJwk (jwk: JsonWebKey): VerificationKey {
   if (key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
     throw new KeyError('RSA keys must have at least 2048 bits')
   }
-  return { kid: kid as string | undefined, alg: alg as VerificationKey['alg'], pem: key.export({ type: 'spki', format: 'pem' }).toString() }
+  return { kid: kid as string | undefined, alg, key }
 }
 
 /** Converting a JWK costs a key parse; the same JWKs come back on every request, so keep them. */

@@ -2,7 +2,7 @@
 // imported keys the tests also hold (so a test can issue an id_token exactly as the tenant does,
 // or forge one with any other key), machine clients with registered public keys, and builders
 // for signed, forged and malformed JWTs.
-import { createHmac, randomUUID } from 'node:crypto'
+import { createHmac, randomUUID, sign } from 'node:crypto'
 import { createLocalJWKSet, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose'
 import type { App } from '../../src/app.js'
 import type { ProvisioningDocument } from '../../schemas/provisioning.js'
@@ -138,6 +138,12 @@ const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : 
 export function hmacWithPublicKey (key: TestKey, payload: Record<string, unknown>): string {
   const input = `${b64({ alg: 'HS256', kid: key.kid, typ: 'JWT' })}.${b64(payload)}`
   return `${input}.${createHmac('sha256', key.publicPem).update(input).digest('base64url')}`
+}
+
+/** An ECDSA-signed JWT whose signature is DER-encoded, as X.509 has it, not the raw r || s JWS wants. */
+export function derSigned (key: TestKey, payload: Record<string, unknown>): string {
+  const input = `${b64({ alg: key.alg, kid: key.kid })}.${b64(payload)}`
+  return `${input}.${sign('sha256', Buffer.from(input), { key: key.privatePem, dsaEncoding: 'der' }).toString('base64url')}`
 }
 
 /** An unsecured JWT (alg none) that names a real kid. */
