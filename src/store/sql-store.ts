@@ -102,10 +102,11 @@ const fromRefreshToken = (t: RefreshTokenRecord): RefreshTokenTable => ({
 // Their selects name their columns rather than `*`: a prepared statement's result type must not
 // change under it when another instance's migration adds a column.
 const REFRESH_TOKEN_COLUMNS = Object.keys(fromRefreshToken({} as RefreshTokenRecord)) as Array<keyof RefreshTokenTable>
-const USER_COLUMNS = [
-  'id', 'tenant_id', 'connection_id', 'email', 'username', 'phone_number', 'email_verified', 'password_hash', 'blocked',
-  'profile', 'user_metadata', 'app_metadata', 'created_at', 'updated_at', 'sessions_valid_after',
-] as const satisfies ReadonlyArray<keyof UserTable>
+// Every column of users: one a migration adds and this list lacks is a type error here.
+const USER_COLUMNS = Object.keys({
+  id: 1, tenant_id: 1, connection_id: 1, email: 1, username: 1, phone_number: 1, email_verified: 1, password_hash: 1, blocked: 1,
+  profile: 1, user_metadata: 1, app_metadata: 1, created_at: 1, updated_at: 1, sessions_valid_after: 1, leaked_notice_at: 1,
+} satisfies Record<keyof UserTable, 1>) as Array<keyof UserTable>
 const refreshTokenByHash = new PreparedQuery<Database, 'hash', Selectable<RefreshTokenTable>>(['hash'],
   (db, v) => db.selectFrom('refresh_tokens').select(REFRESH_TOKEN_COLUMNS).where('token_hash', '=', v.hash))
 // The token and its user in one read, the user's columns prefixed (both tables have id, tenant_id...).
