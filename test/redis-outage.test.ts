@@ -66,3 +66,32 @@ t.test('Redis stops, then starts again', async (t) => {
   t.equal(status, 200, `logins work again within ${DEADLINE_MS} ms of Redis coming back`)
   t.equal((await otpLogin(app, 'sms', PHONE, code)).statusCode, 200, 'the code refused meanwhile was not used up')
 })
+
+t.test('Redis stops answering but keeps its connection, then answers again', async (t) => {
+  const relay = await outageRelay(t, TEST_REDIS_URL)
+  const app = await buildTestApp(t, { config: { redisUrl: relay.url, redisKeyPrefix: `tollgate-test:${randomUUID()}:` } })
+  const login = (password: string) => app.inject({ method: 'POST', url: '/oauth/ro', headers: { host: 'acme.test' }, payload: passwordBody({ password }) })
+  t.equal((await login(PASSWORD)).statusCode, 200, 'before')
+
+  relay.stall()
+  for (const password of ['wrong', PASSWORD]) {
+    const started = Date.now()
+    const res = await login(password)
+    t.ok(Date.now() - started < ANSWER_WITHIN_MS, 'answered, not held until Redis answers')
+    t.equal(res.statusCode, 503, `a login (${password === PASSWORD ? 'right' : 'wrong'} password) is refused, not let through uncounted`)
+    t.same(res.json(), UNAVAILABLE)
+  }
+  const started = Date.now()
+  const jwks = await app.inject({ method: 'GET', url: '/.well-known/jwks.json', headers: { host: 'acme.test' } })
+  t.equal(jwks.statusCode, 200, 'requests that need no counter go on (request limits step aside)')
+  t.ok(Date.now() - started < ANSWER_WITHIN_MS, 'and are answered promptly')
+
+  relay.unstall()
+  const deadline = Date.now() + DEADLINE_MS
+  let status = 0
+  while (status !== 200 && Date.now() < deadline) {
+    status = (await login(PASSWORD)).statusCode
+    if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  t.equal(status, 200, `logins work again within ${DEADLINE_MS} ms of Redis answering again`)
+})

@@ -8,9 +8,9 @@ const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', 'SQLI
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN'])
 /** pg's own messages for a connection that ended or never came. */
 const PG_MESSAGES = [/^Connection terminated/, /timeout exceeded when trying to connect/, /not queryable/, /Client was closed/, /^Query read timeout/]
-/** ioredis: a command given up after its retries, or sent on a closed connection. */
+/** ioredis: a command given up after its retries or its timeout, or sent on a closed connection. */
 const REDIS_ERRORS = new Set(['MaxRetriesPerRequestError'])
-const REDIS_MESSAGES = [/^Connection is closed\.$/, /^Stream isn't writeable/]
+const REDIS_MESSAGES = [/^Connection is closed\.$/, /^Stream isn't writeable/, /^Command timed out$/]
 
 export class StoreUnavailableError extends Error {
   /** Whether an error says the database is out of reach, rather than that a query is wrong. */

@@ -52,14 +52,19 @@ export async function query (url: string, text: string, params: unknown[] = []):
 export async function outageRelay (t: Test, url: string) {
   const target = new URL(url)
   const sockets = new Set<net.Socket>()
+  const pairs = new Set<[net.Socket, net.Socket]>()
+  let stalled = false
+  const flow = ([inbound, outbound]: [net.Socket, net.Socket]) => { inbound.pipe(outbound).pipe(inbound) }
   const server = net.createServer((inbound) => {
     const outbound = net.connect(Number(target.port || 5432), target.hostname)
-    for (const s of [inbound, outbound]) {
+    const pair: [net.Socket, net.Socket] = [inbound, outbound]
+    pairs.add(pair)
+    for (const s of pair) {
       sockets.add(s)
       s.on('error', () => {})
-      s.on('close', () => { sockets.delete(s); inbound.destroy(); outbound.destroy() })
+      s.on('close', () => { sockets.delete(s); pairs.delete(pair); inbound.destroy(); outbound.destroy() })
     }
-    inbound.pipe(outbound).pipe(inbound)
+    if (!stalled) flow(pair)
   })
   const listen = (port: number) => new Promise<number>((resolve, reject) => {
     server.once('error', reject)
@@ -80,6 +85,19 @@ export async function outageRelay (t: Test, url: string) {
     async restore () {
       down = false
       await listen(port)
+    },
+    /** The server stops answering but keeps its connections (hung, or packets dropped): nothing is forwarded. */
+    stall () {
+      stalled = true
+      for (const [inbound, outbound] of pairs) {
+        inbound.unpipe(outbound)
+        outbound.unpipe(inbound)
+      }
+    },
+    /** Answers flow again, what was held first. */
+    unstall () {
+      stalled = false
+      for (const pair of pairs) flow(pair)
     },
   }
   t.teardown(async () => { if (!down) await relay.cut() })
