@@ -42,6 +42,8 @@ export function startWorkers (config: Config, log: (line: string) => void): Prom
   let stopFailed = false
   let listening = 0
   let pause = 0
+  /** The first line of a worker that could not start, while the server starts. */
+  let firstLine: string | undefined
   const workers = new Set<Worker>()
   const fork = () => {
     const bornAt = Date.now()
@@ -63,9 +65,12 @@ export function startWorkers (config: Config, log: (line: string) => void): Prom
       log(`worker ${worker.process.pid} exited (${signal ?? code}); starting another${pause > 0 ? ` in ${pause / 1000} s` : ''}`)
       setTimeout(() => { if (!stopping) fork() }, pause)
     })
-    // After the start, a replacement that cannot start says why here.
+    // A worker that cannot start says why: before the server listens, the first such line is the
+    // start's failure; after, a replacement's is logged.
     worker.on('message', (message: { type?: string, line?: string }) => {
-      if (message?.type === START_FAILED && listening >= config.workers) log(`worker ${worker.process.pid} could not start: ${message.line}`)
+      if (message?.type !== START_FAILED) return
+      if (listening < config.workers) firstLine ??= message.line
+      else log(`worker ${worker.process.pid} could not start: ${message.line}`)
     })
     return worker
   }
@@ -80,7 +85,6 @@ export function startWorkers (config: Config, log: (line: string) => void): Prom
   process.on('SIGTERM', stop)
 
   return new Promise((resolve, reject) => {
-    let firstLine: string | undefined
     const failedEarly = (worker: Worker) => (code: number) => {
       if (listening < config.workers) {
         stopping = true
@@ -90,9 +94,6 @@ export function startWorkers (config: Config, log: (line: string) => void): Prom
     }
     for (let i = 0; i < config.workers; i++) {
       const worker = fork()
-      worker.on('message', (message: { type?: string, line?: string }) => {
-        if (message?.type === START_FAILED && listening < config.workers) firstLine ??= message.line
-      })
       worker.once('exit', failedEarly(worker))
       worker.once('listening', (address) => {
         listening++
