@@ -149,6 +149,47 @@ const recordOnce = new PreparedQuery<Database, 'id' | 'expiresAt' | 'now'>(['id'
   (db, v) => db.insertInto('used_jtis').values({ id: v.id, expires_at: v.expiresAt })
     .onConflict((oc) => oc.column('id').doUpdateSet({ expires_at: v.expiresAt }).where('used_jtis.expires_at', '<=', v.now)))
 
+// The queries of a login attempt, compiled once like the rotation's: every attempt looks its user up
+// and counts itself before its secret is verified, and a refusal (a blocked account, a throttled IP)
+// is answered after these alone.
+const userByLogin = new PreparedQuery<Database, 'connectionId' | 'email' | 'login', Selectable<UserTable>>(['connectionId', 'email', 'login'],
+  (db, v) => db.selectFrom('users').select(USER_COLUMNS).where('connection_id', '=', v.connectionId)
+    .where((eb) => eb.or([eb('email', '=', v.email), eb('username', '=', v.login), eb('phone_number', '=', v.login)])))
+const countAttempt = new PreparedQuery<Database, 'tenantId' | 'subject' | 'ip' | 'fingerprint' | 'expiresAt' | 'now', { count: number }>(
+  ['tenantId', 'subject', 'ip', 'fingerprint', 'expiresAt', 'now'],
+  (db, v) => db.insertInto('login_attempts')
+    .values({ tenant_id: v.tenantId, subject: v.subject, ip: v.ip, count: 1, fingerprint: v.fingerprint, expires_at_ms: v.expiresAt })
+    .onConflict((oc) => oc.columns(['tenant_id', 'subject', 'ip']).doUpdateSet({
+      count: sql<number>`CASE WHEN login_attempts.expires_at_ms > ${v.now} AND login_attempts.fingerprint = excluded.fingerprint
+        THEN login_attempts.count + 1 ELSE 1 END`,
+      fingerprint: (eb) => eb.ref('excluded.fingerprint'),
+      expires_at_ms: (eb) => eb.ref('excluded.expires_at_ms'),
+    }))
+    .returning('count'))
+const uncountAttempt = new PreparedQuery<Database, 'tenantId' | 'subject' | 'ip'>(['tenantId', 'subject', 'ip'],
+  (db, v) => db.updateTable('login_attempts').set((eb) => ({ count: eb('count', '-', 1) }))
+    .where('tenant_id', '=', v.tenantId).where('subject', '=', v.subject).where('ip', '=', v.ip).where('count', '>', 0))
+const clearAttempts = new PreparedQuery<Database, 'tenantId' | 'subject' | 'ip'>(['tenantId', 'subject', 'ip'],
+  (db, v) => db.deleteFrom('login_attempts').where('tenant_id', '=', v.tenantId).where('subject', '=', v.subject).where('ip', '=', v.ip))
+// GCRA: `tat` moves one interval (window / limit) later per failure; a take is allowed while it
+// stays within one window of now. Whether it was allowed is written and read back in the same statement.
+const takeIpAllowance = new PreparedQuery<Database, 'tenantId' | 'ip' | 'now' | 'interval' | 'windowMs' | 'firstTat', { tat_ms: number, last_allowed: number }>(
+  ['tenantId', 'ip', 'now', 'interval', 'windowMs', 'firstTat'],
+  (db, v) => {
+    const base = sql<number>`(CASE WHEN ip_throttle.tat_ms > ${v.now} THEN ip_throttle.tat_ms ELSE ${v.now} END)`
+    const fits = sql<boolean>`${base} + ${v.interval} - ${v.now} <= ${v.windowMs}`
+    return db.insertInto('ip_throttle')
+      .values({ tenant_id: v.tenantId, ip: v.ip, tat_ms: v.firstTat, last_allowed: 1 })
+      .onConflict((oc) => oc.columns(['tenant_id', 'ip']).doUpdateSet({
+        tat_ms: sql<number>`CASE WHEN ${fits} THEN ${base} + ${v.interval} ELSE ip_throttle.tat_ms END`,
+        last_allowed: sql<number>`CASE WHEN ${fits} THEN 1 ELSE 0 END`,
+      }))
+      .returning(['tat_ms', 'last_allowed'])
+  })
+const returnIpAllowance = new PreparedQuery<Database, 'tenantId' | 'ip' | 'interval' | 'now'>(['tenantId', 'ip', 'interval', 'now'],
+  (db, v) => db.updateTable('ip_throttle').set((eb) => ({ tat_ms: eb('tat_ms', '-', v.interval) }))
+    .where('tenant_id', '=', v.tenantId).where('ip', '=', v.ip).where('tat_ms', '>', v.now))
+
 const toResourceServer = (r: Selectable<ResourceServerTable>): ResourceServer => ({
   id: r.id, tenantId: r.tenant_id, identifier: r.identifier, name: r.name, scopes: json(r.scopes),
   tokenLifetime: Number(r.token_lifetime), allowOfflineAccess: r.allow_offline_access === 1,
@@ -375,9 +416,7 @@ export class SqlStore implements Store {
   // Users
 
   async userByLogin (connectionId: string, login: string): Promise<User | undefined> {
-    const row = await this.db.selectFrom('users').selectAll().where('connection_id', '=', connectionId)
-      .where((eb) => eb.or([eb('email', '=', login.toLowerCase()), eb('username', '=', login), eb('phone_number', '=', login)]))
-      .executeTakeFirst()
+    const [row] = (await userByLogin.execute(this.db, { connectionId, email: login.toLowerCase(), login })).rows
     return row && toUser(row)
   }
 
@@ -520,27 +559,17 @@ export class SqlStore implements Store {
   // Attack protection: each operation is one statement, so concurrent requests cannot interleave.
 
   async countAttempt (key: AttemptKey, fingerprint: string, now: number, expiresAt: number): Promise<number> {
-    const row = await this.db.insertInto('login_attempts')
-      .values({ tenant_id: key.tenantId, subject: key.subject, ip: key.ip, count: 1, fingerprint, expires_at_ms: expiresAt })
-      .onConflict((oc) => oc.columns(['tenant_id', 'subject', 'ip']).doUpdateSet({
-        count: sql<number>`CASE WHEN login_attempts.expires_at_ms > ${now} AND login_attempts.fingerprint = excluded.fingerprint
-          THEN login_attempts.count + 1 ELSE 1 END`,
-        fingerprint: (eb) => eb.ref('excluded.fingerprint'),
-        expires_at_ms: (eb) => eb.ref('excluded.expires_at_ms'),
-      }))
-      .returning('count').executeTakeFirstOrThrow()
+    const [row] = (await countAttempt.execute(this.db, { tenantId: key.tenantId, subject: key.subject, ip: key.ip, fingerprint, expiresAt, now })).rows
+    if (!row) throw new Error('countAttempt: the upsert returned no row')
     return Number(row.count)
   }
 
   async uncountAttempt (key: AttemptKey): Promise<void> {
-    await this.db.updateTable('login_attempts').set((eb) => ({ count: eb('count', '-', 1) }))
-      .where('tenant_id', '=', key.tenantId).where('subject', '=', key.subject).where('ip', '=', key.ip)
-      .where('count', '>', 0).execute()
+    await uncountAttempt.execute(this.db, { tenantId: key.tenantId, subject: key.subject, ip: key.ip })
   }
 
   async clearAttempts (key: AttemptKey): Promise<void> {
-    await this.db.deleteFrom('login_attempts')
-      .where('tenant_id', '=', key.tenantId).where('subject', '=', key.subject).where('ip', '=', key.ip).execute()
+    await clearAttempts.execute(this.db, { tenantId: key.tenantId, subject: key.subject, ip: key.ip })
   }
 
   async clearSubject (tenantId: string, subject: string): Promise<number> {
@@ -549,26 +578,15 @@ export class SqlStore implements Store {
     return Number(result.numDeletedRows)
   }
 
-  // GCRA: `tat` moves one interval (window / limit) later per failure; a take is allowed while it
-  // stays within one window of now. Whether it was allowed is written and read back in the same statement.
   async takeIpAllowance (tenantId: string, ip: string, budget: IpBudget, now: number): Promise<IpAllowance> {
     const interval = Math.floor(budget.windowMs / budget.limit)
-    const base = sql<number>`(CASE WHEN ip_throttle.tat_ms > ${now} THEN ip_throttle.tat_ms ELSE ${now} END)`
-    const fits = sql<boolean>`${base} + ${interval} - ${now} <= ${budget.windowMs}`
-    const row = await this.db.insertInto('ip_throttle')
-      .values({ tenant_id: tenantId, ip, tat_ms: now + interval, last_allowed: 1 })
-      .onConflict((oc) => oc.columns(['tenant_id', 'ip']).doUpdateSet({
-        tat_ms: sql<number>`CASE WHEN ${fits} THEN ${base} + ${interval} ELSE ip_throttle.tat_ms END`,
-        last_allowed: sql<number>`CASE WHEN ${fits} THEN 1 ELSE 0 END`,
-      }))
-      .returning(['tat_ms', 'last_allowed']).executeTakeFirstOrThrow()
+    const [row] = (await takeIpAllowance.execute(this.db, { tenantId, ip, now, interval, windowMs: budget.windowMs, firstTat: now + interval })).rows
+    if (!row) throw new Error('takeIpAllowance: the upsert returned no row')
     return allowance(Number(row.tat_ms), Number(row.last_allowed) === 1, interval, budget.windowMs, now)
   }
 
   async returnIpAllowance (tenantId: string, ip: string, budget: IpBudget, now: number): Promise<void> {
-    const interval = Math.floor(budget.windowMs / budget.limit)
-    await this.db.updateTable('ip_throttle').set((eb) => ({ tat_ms: eb('tat_ms', '-', interval) }))
-      .where('tenant_id', '=', tenantId).where('ip', '=', ip).where('tat_ms', '>', now).execute()
+    await returnIpAllowance.execute(this.db, { tenantId, ip, interval: Math.floor(budget.windowMs / budget.limit), now })
   }
 
   async clearIp (tenantId: string, ip: string, now: number): Promise<boolean> {
