@@ -189,6 +189,12 @@ const takeIpAllowance = new PreparedQuery<Database, 'tenantId' | 'ip' | 'now' | 
 const returnIpAllowance = new PreparedQuery<Database, 'tenantId' | 'ip' | 'interval' | 'now'>(['tenantId', 'ip', 'interval', 'now'],
   (db, v) => db.updateTable('ip_throttle').set((eb) => ({ tat_ms: eb('tat_ms', '-', v.interval) }))
     .where('tenant_id', '=', v.tenantId).where('ip', '=', v.ip).where('tat_ms', '>', v.now))
+// A successful login records its session (one insert, compiled once like the attempt's queries).
+const LOGIN_SESSION_COLUMNS = Object.keys({
+  id: 1, tenant_id: 1, user_id: 1, client_id: 1, password_fingerprint: 1, created_at: 1, expires_at: 1, ended_at: 1,
+} satisfies Record<keyof LoginSessionTable, 1>) as Array<keyof LoginSessionTable>
+const insertLoginSession = new PreparedQuery<Database, keyof LoginSessionTable>(LOGIN_SESSION_COLUMNS,
+  (db, v) => db.insertInto('login_sessions').values(v))
 
 const toResourceServer = (r: Selectable<ResourceServerTable>): ResourceServer => ({
   id: r.id, tenantId: r.tenant_id, identifier: r.identifier, name: r.name, scopes: json(r.scopes),
@@ -696,10 +702,10 @@ export class SqlStore implements Store {
   // Login sessions
 
   async insertLoginSession (s: LoginSession): Promise<void> {
-    await this.db.insertInto('login_sessions').values({
+    await insertLoginSession.execute(this.db, {
       id: s.id, tenant_id: s.tenantId, user_id: s.userId, client_id: s.clientId, password_fingerprint: s.passwordFingerprint,
       created_at: s.createdAt, expires_at: s.expiresAt, ended_at: s.endedAt,
-    }).execute()
+    })
   }
 
   async loginSessionById (id: string): Promise<LoginSession | undefined> {
