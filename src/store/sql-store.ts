@@ -80,6 +80,10 @@ const toLoginSession = (r: Selectable<LoginSessionTable>): LoginSession => ({
   id: r.id, tenantId: r.tenant_id, userId: r.user_id, clientId: r.client_id, passwordFingerprint: r.password_fingerprint,
   createdAt: Number(r.created_at), expiresAt: Number(r.expires_at), endedAt: r.ended_at === null ? null : Number(r.ended_at),
 })
+const fromLoginSession = (s: LoginSession): LoginSessionTable => ({
+  id: s.id, tenant_id: s.tenantId, user_id: s.userId, client_id: s.clientId, password_fingerprint: s.passwordFingerprint,
+  created_at: s.createdAt, expires_at: s.expiresAt, ended_at: s.endedAt,
+})
 
 const toPasswordlessCode = (r: Selectable<PasswordlessCodeTable>): PasswordlessCodeRecord => ({
   id: r.id, tenantId: r.tenant_id, connectionId: r.connection_id, login: r.login, codeSalt: r.code_salt,
@@ -190,9 +194,7 @@ const returnIpAllowance = new PreparedQuery<Database, 'tenantId' | 'ip' | 'inter
   (db, v) => db.updateTable('ip_throttle').set((eb) => ({ tat_ms: eb('tat_ms', '-', v.interval) }))
     .where('tenant_id', '=', v.tenantId).where('ip', '=', v.ip).where('tat_ms', '>', v.now))
 // A successful login records its session (one insert, compiled once like the attempt's queries).
-const LOGIN_SESSION_COLUMNS = Object.keys({
-  id: 1, tenant_id: 1, user_id: 1, client_id: 1, password_fingerprint: 1, created_at: 1, expires_at: 1, ended_at: 1,
-} satisfies Record<keyof LoginSessionTable, 1>) as Array<keyof LoginSessionTable>
+const LOGIN_SESSION_COLUMNS = Object.keys(fromLoginSession({} as LoginSession)) as Array<keyof LoginSessionTable>
 const insertLoginSession = new PreparedQuery<Database, keyof LoginSessionTable>(LOGIN_SESSION_COLUMNS,
   (db, v) => db.insertInto('login_sessions').values(v))
 
@@ -702,10 +704,7 @@ export class SqlStore implements Store {
   // Login sessions
 
   async insertLoginSession (s: LoginSession): Promise<void> {
-    await insertLoginSession.execute(this.db, {
-      id: s.id, tenant_id: s.tenantId, user_id: s.userId, client_id: s.clientId, password_fingerprint: s.passwordFingerprint,
-      created_at: s.createdAt, expires_at: s.expiresAt, ended_at: s.endedAt,
-    })
+    await insertLoginSession.execute(this.db, fromLoginSession(s))
   }
 
   async loginSessionById (id: string): Promise<LoginSession | undefined> {
