@@ -63,7 +63,7 @@ export const SETTINGS: readonly Setting[] = [
   int('TOLLGATE_MAX_CONNECTIONS', 'server.maxConnections', 10000, 1, undefined, 'Connections open at once; beyond, new ones are closed at once.'),
   int('TOLLGATE_DRAIN_LIMIT_BYTES', 'server.drainLimitBytes', 4 * 1024 * 1024, 0, undefined, 'Bytes of an oversized upload read and discarded so that the client can read its 400.'),
   int('TOLLGATE_WORKERS', 'workers', Math.min(cpus, 64), 1, 64,
-    'Worker processes serving one port (node:cluster); 1: no workers, the main process serves. Metrics are every worker\'s, summed.', 'CPUs'),
+    'Worker processes serving one port (node:cluster); 1: no workers, the main process serves. Metrics are every worker\'s, summed. Each worker\'s thread pool (signatures, hashes) is 4 / N threads, at least 2, unless UV_THREADPOOL_SIZE is set.', 'CPUs'),
   int('TOLLGATE_CONFIG_MAX_AGE_MS', 'configMaxAgeMs', 250, 0, 1000, 'How old the last check of the configuration version may be when a request reads configuration, in ms.'),
   int('TOLLGATE_AUDIT_FLUSH_MS', 'audit.flushMs', 200, 10, 5000, 'Audit events are written in batches at least this often, in ms.'),
   int('TOLLGATE_AUDIT_MAX_EVENTS', 'audit.maxEvents', 1000, 1, 100000, 'Audit events held before a batch is written at once.'),

@@ -4,6 +4,7 @@
 // rotates once, an assertion's jti is spent once, and a request rate limit and the passwordless start
 // limit count every worker's requests. Then SIGTERM stops the main process and every worker.
 import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import t, { type Test } from 'tap'
@@ -35,6 +36,13 @@ function request (port: number, method: string, url: string, body?: unknown): Pr
   })
 }
 
+/** The worker processes of a server of several (the children of its main process). */
+const workersOf = (pid: number): string[] => spawnSync('ps', ['--ppid', String(pid), '-o', 'pid='], { encoding: 'utf8' }).stdout.trim().split(/\s+/)
+
+/** UV_THREADPOOL_SIZE as a process was started with (libuv reads it when its pool first runs). */
+const threadPoolSetting = (pid: string): string | undefined => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')
+  .find((entry) => entry.startsWith('UV_THREADPOOL_SIZE='))?.slice('UV_THREADPOOL_SIZE='.length)
+
 const statuses = (results: Array<{ status: number }>) => results.map((r) => r.status).sort()
 
 t.test('two workers share one port and keep every invariant of the store', async (t) => {
@@ -47,6 +55,7 @@ t.test('two workers share one port and keep every invariant of the store', async
   await provision(config, document)
   const { port, child } = await serveProcess(t, {
     ...process.env,
+    UV_THREADPOOL_SIZE: undefined,
     TOLLGATE_DATA_DIR: config.dataDir,
     PORT: '0',
     LOG_LEVEL: 'warn',
@@ -59,8 +68,9 @@ t.test('two workers share one port and keep every invariant of the store', async
     TOLLGATE_RATE_LIMIT_ROUTES: JSON.stringify({ '/.well-known/jwks.json': { max: 4, windowSeconds: 600 } }),
     TOLLGATE_PASSWORDLESS_START_LIMIT_PER_IP: '4',
   }, 60_000)
-  const workers = spawnSync('ps', ['--ppid', String(child.pid), '-o', 'pid='], { encoding: 'utf8' }).stdout.trim().split(/\s+/)
+  const workers = workersOf(child.pid!)
   t.equal(workers.length, 2, 'two worker processes')
+  t.same(workers.map(threadPoolSetting), ['2', '2'], "libuv's 4 pool threads of one process, shared out: 2 per worker")
 
   await t.test('brute force: exactly the threshold of parallel wrong passwords is verified', async (t) => {
     const wrong = { grant_type: 'password', client_id: 'spa', connection: 'db', username: 'alice@acme.test', password: 'wrong password', scope: 'openid' }
@@ -108,4 +118,16 @@ t.test('two workers share one port and keep every invariant of the store', async
     const left = spawnSync('ps', ['-o', 'pid=', '-p', workers.join(',')], { encoding: 'utf8' }).stdout.trim()
     t.equal(left, '', 'no worker left')
   })
+})
+
+t.test("an operator's UV_THREADPOOL_SIZE is every worker's", async (t) => {
+  const config = testConfig(t)
+  await provision(config, jwtBearerFixture())
+  const { child } = await serveProcess(t, {
+    ...process.env, TOLLGATE_DATA_DIR: config.dataDir, PORT: '0', LOG_LEVEL: 'warn', TOLLGATE_WORKERS: '2', UV_THREADPOOL_SIZE: '6',
+  }, 60_000)
+  t.same(workersOf(child.pid!).map(threadPoolSetting), ['6', '6'])
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  t.equal(await exited, 0)
 })
