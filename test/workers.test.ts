@@ -1,4 +1,5 @@
-// TOLLGATE_WORKERS=2: two worker processes on one port and one SQLite file. The invariants that
+// TOLLGATE_WORKERS=2: two worker processes on one port and one SQLite file, each with half of one
+// process's thread pool unless the operator sized it. The invariants that
 // must hold for the whole server, with parallel requests on separate connections (spread over the
 // workers): a brute-force lockout lets exactly `threshold` attempts reach the hasher, a refresh token
 // rotates once, an assertion's jti is spent once, and a request rate limit and the passwordless start
