@@ -51,6 +51,17 @@ export function threadPoolOfWorker (workers: number): Record<string, string> {
   return { UV_THREADPOOL_SIZE: String(Math.max(2, Math.ceil(PROCESS_THREAD_POOL / workers))) }
 }
 
+/**
+ * A worker's share of the limits the settings give for the whole server: the password hashes
+ * computed at once and those allowed to wait, divided among the workers (rounded up, at least one
+ * hash each), so that a server of N workers sheds logins at the load one process would.
+ */
+export function workerShareOf (config: Config): Config {
+  const share = (n: number, least: number) => Math.max(least, Math.ceil(n / config.workers))
+  const { hashConcurrency, hashQueue } = config.loadShedding
+  return { ...config, loadShedding: { ...config.loadShedding, hashConcurrency: share(hashConcurrency, 1), hashQueue: share(hashQueue, 0) } }
+}
+
 /** Forks the workers and resolves with the port once every one of them listens. */
 export function startWorkers (config: Config, log: (line: string) => void): Promise<number> {
   let stopping = false

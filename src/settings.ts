@@ -152,9 +152,9 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'TOLLGATE_RATE_LIMIT_ALLOW_LIST', path: 'rateLimits.allowList', type: 'list', entries: 'ip-or-cidr', default: [],
     description: 'Addresses or CIDRs never rate limited (e.g. your own backend), comma-separated.' },
   // A few hashes per core may wait (about 4 x 23 ms here); more would only grow the queue's latency.
-  int('TOLLGATE_HASH_CONCURRENCY', 'loadShedding.hashConcurrency', cpus, 1, undefined, 'Password hashes computed at once; the rest wait.', 'CPUs'),
+  int('TOLLGATE_HASH_CONCURRENCY', 'loadShedding.hashConcurrency', cpus, 1, undefined, 'Password hashes computed at once by the whole server (shared out among its workers, rounded up); the rest wait.', 'CPUs'),
   int('TOLLGATE_HASH_QUEUE', 'loadShedding.hashQueue', 4 * cpus, 0, undefined,
-    'Password hashes allowed to wait; beyond, a login is answered 503 at once.', '4 × CPUs'),
+    'Password hashes allowed to wait in the whole server (shared out among its workers, rounded up); beyond, a login is answered 503 at once.', '4 × CPUs'),
   int('TOLLGATE_BUSY_RETRY_AFTER_SECONDS', 'loadShedding.retryAfterSeconds', 1, 1, undefined, 'Retry-After of a 503 answered under load.'),
   int('TOLLGATE_MAX_EVENT_LOOP_DELAY_MS', 'loadShedding.maxEventLoopDelayMs', 1000, 0, undefined, 'Event-loop delay beyond which requests are refused (503); 0: off.'),
   { env: 'TOLLGATE_MAX_EVENT_LOOP_UTILIZATION', path: 'loadShedding.maxEventLoopUtilization', type: 'number', default: 0, min: 0, max: 1,

@@ -132,3 +132,29 @@ t.test("an operator's UV_THREADPOOL_SIZE is every worker's", async (t) => {
   child.kill('SIGTERM')
   t.equal(await exited, 0)
 })
+
+t.test('the password-hash limits hold for the whole server: each worker takes its share', async (t) => {
+  const config = testConfig(t)
+  await provision(config, jwtBearerFixture())
+  // Hashes slow enough (tens of ms at least) that every login below arrives while the first run.
+  const { port, child } = await serveProcess(t, {
+    ...process.env, TOLLGATE_DATA_DIR: config.dataDir, PORT: '0', LOG_LEVEL: 'warn', TOLLGATE_WORKERS: '2',
+    TOLLGATE_ARGON2_MEMORY_COST: '65536', TOLLGATE_ARGON2_TIME_COST: '4',
+    TOLLGATE_HASH_CONCURRENCY: '2', TOLLGATE_HASH_QUEUE: '2', TOLLGATE_MAX_EVENT_LOOP_DELAY_MS: '0',
+  }, 60_000)
+  // Distinct unknown logins: each costs the decoy hash, and no account or IP limit is near.
+  const logins = Array.from({ length: PARALLEL }, (_, i) => request(port, 'POST', '/oauth/ro',
+    { grant_type: 'password', client_id: 'spa', connection: 'db', username: `nobody-${i}@acme.test`, password: 'wrong password', scope: 'openid' }))
+  const results = await Promise.all(logins)
+  const hashed = results.filter((r) => r.status === 401)
+  const shed = results.filter((r) => r.status === 503)
+  t.equal(hashed.length + shed.length, PARALLEL, `every login hashed or shed: ${JSON.stringify(statuses(results))}`)
+  // 2 at once and 2 waiting for the whole server: one of each per worker. Each worker of the old
+  // per-process limits took 2 and 2, so 8 were hashed.
+  t.ok(hashed.length >= 1 && hashed.length <= 4, `at most 4 hashed (got ${hashed.length})`)
+  for (const r of hashed) t.same(r.json, { error: 'invalid_user_password', error_description: 'Wrong email or password.' })
+  for (const r of shed) t.same(r.json, { error: 'temporarily_unavailable', error_description: 'The server is busy. Try again shortly.' })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  t.equal(await exited, 0)
+})

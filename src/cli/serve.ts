@@ -2,7 +2,7 @@
 // With TOLLGATE_WORKERS > 1 this process migrates the store (and applies the demo) once, then forks
 // the workers (src/cluster.ts), each of which runs this command again as a worker.
 import cluster from 'node:cluster'
-import { checkListen, reportStartFailure, startWorkers, WorkerStartFailed } from '../cluster.js'
+import { checkListen, reportStartFailure, startWorkers, WorkerStartFailed, workerShareOf } from '../cluster.js'
 import { ConfigError, loadConfig, type Config } from '../config.js'
 import { answerMainProcess, workersMetrics } from '../metrics.js'
 import { openMetricsListener } from '../metrics-listener.js'
@@ -36,7 +36,7 @@ export async function serve (options: { demo?: boolean }) {
     if (cluster.isWorker) {
       if (config.metrics.port > 0) answerMainProcess()
       try {
-        await startServer(config)
+        await startServer(workerShareOf(config))
       } catch (err) {
         reportStartFailure(describeStartupError(err, config) ?? (err as Error)?.stack ?? String(err))
       }
