@@ -2,6 +2,7 @@
 // it used) so tokens it signed elsewhere stay valid; rotating when signing_alg changes; checking
 // the public keys machine clients register. Bad keys are refused by path, without quoting them.
 import { generateKeyPairSync } from 'node:crypto'
+import path from 'node:path'
 import t from 'tap'
 import { applyDocument, ProvisioningError } from '../src/provisioning/apply.js'
 import { createArgon2Hasher } from '../src/security/password-hasher.js'
@@ -91,8 +92,11 @@ t.test('bad keys are refused, by path, without quoting the key', async (t) => {
     ['signing key of another algorithm than signing_alg', tenant({ signing_alg: 'EdDSA', signing_key: { pem: keys.acme.privatePem } }),
       '/tenants/0/signing_key: the key signs RS256, but signing_alg is EdDSA'],
   ]
-  for (const [name, document, message] of cases) {
-    const store = await openSqliteStore(t.testdir())
+  // A data directory per case, made once: t.testdir() empties its one directory on every call, and
+  // emptying it right after a store closed there failed once in CI (ENOTEMPTY from the removal).
+  const dir = t.testdir()
+  for (const [i, [name, document, message]] of cases.entries()) {
+    const store = await openSqliteStore(path.join(dir, `case-${i}`))
     const err = await applyDocument(store, hasher, document).catch((e: unknown) => e)
     await store.close()
     t.type(err, ProvisioningError, name)
