@@ -39,6 +39,9 @@ export function checkListen (host: string, port: number): Promise<void> {
 /** libuv's thread pool of one process (UV_THREADPOOL_SIZE unset): 4 threads. */
 const PROCESS_THREAD_POOL = 4
 
+/** What one of `workers` gets of a whole server's `total`: rounded up, and never under `least`. */
+const shareOf = (total: number, workers: number, least: number): number => Math.max(least, Math.ceil(total / workers))
+
 /**
  * The thread pool of each worker, where its signatures and password hashes run: the threads of one
  * process shared out among the workers (at least 2 each, so that one hash never holds a worker's
@@ -48,7 +51,7 @@ const PROCESS_THREAD_POOL = 4
  */
 export function threadPoolOfWorker (workers: number): Record<string, string> {
   if (process.env.UV_THREADPOOL_SIZE !== undefined) return {}
-  return { UV_THREADPOOL_SIZE: String(Math.max(2, Math.ceil(PROCESS_THREAD_POOL / workers))) }
+  return { UV_THREADPOOL_SIZE: String(shareOf(PROCESS_THREAD_POOL, workers, 2)) }
 }
 
 /**
@@ -57,9 +60,11 @@ export function threadPoolOfWorker (workers: number): Record<string, string> {
  * hash each), so that a server of N workers sheds logins at the load one process would.
  */
 export function workerShareOf (config: Config): Config {
-  const share = (n: number, least: number) => Math.max(least, Math.ceil(n / config.workers))
-  const { hashConcurrency, hashQueue } = config.loadShedding
-  return { ...config, loadShedding: { ...config.loadShedding, hashConcurrency: share(hashConcurrency, 1), hashQueue: share(hashQueue, 0) } }
+  const { workers, loadShedding } = config
+  return {
+    ...config,
+    loadShedding: { ...loadShedding, hashConcurrency: shareOf(loadShedding.hashConcurrency, workers, 1), hashQueue: shareOf(loadShedding.hashQueue, workers, 0) },
+  }
 }
 
 /** Forks the workers and resolves with the port once every one of them listens. */

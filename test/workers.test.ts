@@ -4,7 +4,7 @@
 // workers): a brute-force lockout lets exactly `threshold` attempts reach the hasher, a refresh token
 // rotates once, an assertion's jti is spent once, and a request rate limit and the passwordless start
 // limit count every worker's requests. Then SIGTERM stops the main process and every worker.
-import { spawnSync } from 'node:child_process'
+import { spawnSync, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
@@ -44,6 +44,20 @@ const workersOf = (pid: number): string[] => spawnSync('ps', ['--ppid', String(p
 const threadPoolSetting = (pid: string): string | undefined => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')
   .find((entry) => entry.startsWith('UV_THREADPOOL_SIZE='))?.slice('UV_THREADPOOL_SIZE='.length)
 
+/** `tollgate serve` with two workers on the test's data directory; `env` adds to (or overrides) the defaults. */
+function serveTwoWorkers (t: Test, dataDir: string, env: NodeJS.ProcessEnv) {
+  return serveProcess(t, {
+    ...process.env, UV_THREADPOOL_SIZE: undefined, TOLLGATE_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', TOLLGATE_WORKERS: '2', ...env,
+  }, 60_000)
+}
+
+/** SIGTERM to the main process: its exit code once it (and so every worker) has stopped. */
+function stopped (child: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  return exited
+}
+
 const statuses = (results: Array<{ status: number }>) => results.map((r) => r.status).sort()
 
 t.test('two workers share one port and keep every invariant of the store', async (t) => {
@@ -54,13 +68,7 @@ t.test('two workers share one port and keep every invariant of the store', async
   acme.connections[0].enabled_clients.push('mobile')
   acme.connections.push({ name: 'sms', strategy: 'sms', enabled_clients: ['mobile'] })
   await provision(config, document)
-  const { port, child } = await serveProcess(t, {
-    ...process.env,
-    UV_THREADPOOL_SIZE: undefined,
-    TOLLGATE_DATA_DIR: config.dataDir,
-    PORT: '0',
-    LOG_LEVEL: 'warn',
-    TOLLGATE_WORKERS: '2',
+  const { port, child } = await serveTwoWorkers(t, config.dataDir, {
     TOLLGATE_ARGON2_MEMORY_COST: '4096',
     TOLLGATE_ARGON2_TIME_COST: '1',
     TOLLGATE_BRUTE_FORCE_THRESHOLD: '3',
@@ -68,7 +76,7 @@ t.test('two workers share one port and keep every invariant of the store', async
     TOLLGATE_HASH_QUEUE: '100',
     TOLLGATE_RATE_LIMIT_ROUTES: JSON.stringify({ '/.well-known/jwks.json': { max: 4, windowSeconds: 600 } }),
     TOLLGATE_PASSWORDLESS_START_LIMIT_PER_IP: '4',
-  }, 60_000)
+  })
   const workers = workersOf(child.pid!)
   t.equal(workers.length, 2, 'two worker processes')
   t.same(workers.map(threadPoolSetting), ['2', '2'], "libuv's 4 pool threads of one process, shared out: 2 per worker")
@@ -113,9 +121,7 @@ t.test('two workers share one port and keep every invariant of the store', async
   })
 
   await t.test('SIGTERM stops the main process and every worker', async (t) => {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
-    child.kill('SIGTERM')
-    t.equal(await exited, 0)
+    t.equal(await stopped(child), 0)
     const left = spawnSync('ps', ['-o', 'pid=', '-p', workers.join(',')], { encoding: 'utf8' }).stdout.trim()
     t.equal(left, '', 'no worker left')
   })
@@ -124,24 +130,19 @@ t.test('two workers share one port and keep every invariant of the store', async
 t.test("an operator's UV_THREADPOOL_SIZE is every worker's", async (t) => {
   const config = testConfig(t)
   await provision(config, jwtBearerFixture())
-  const { child } = await serveProcess(t, {
-    ...process.env, TOLLGATE_DATA_DIR: config.dataDir, PORT: '0', LOG_LEVEL: 'warn', TOLLGATE_WORKERS: '2', UV_THREADPOOL_SIZE: '6',
-  }, 60_000)
+  const { child } = await serveTwoWorkers(t, config.dataDir, { UV_THREADPOOL_SIZE: '6' })
   t.same(workersOf(child.pid!).map(threadPoolSetting), ['6', '6'])
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  t.equal(await exited, 0)
+  t.equal(await stopped(child), 0)
 })
 
 t.test('the password-hash limits hold for the whole server: each worker takes its share', async (t) => {
   const config = testConfig(t)
   await provision(config, jwtBearerFixture())
   // Hashes slow enough (tens of ms at least) that every login below arrives while the first run.
-  const { port, child } = await serveProcess(t, {
-    ...process.env, TOLLGATE_DATA_DIR: config.dataDir, PORT: '0', LOG_LEVEL: 'warn', TOLLGATE_WORKERS: '2',
+  const { port, child } = await serveTwoWorkers(t, config.dataDir, {
     TOLLGATE_ARGON2_MEMORY_COST: '65536', TOLLGATE_ARGON2_TIME_COST: '4',
     TOLLGATE_HASH_CONCURRENCY: '2', TOLLGATE_HASH_QUEUE: '2', TOLLGATE_MAX_EVENT_LOOP_DELAY_MS: '0',
-  }, 60_000)
+  })
   // Distinct unknown logins: each costs the decoy hash, and no account or IP limit is near.
   const logins = Array.from({ length: PARALLEL }, (_, i) => request(port, 'POST', '/oauth/ro',
     { grant_type: 'password', client_id: 'spa', connection: 'db', username: `nobody-${i}@acme.test`, password: 'wrong password', scope: 'openid' }))
@@ -154,7 +155,5 @@ t.test('the password-hash limits hold for the whole server: each worker takes it
   t.ok(hashed.length >= 1 && hashed.length <= 4, `at most 4 hashed (got ${hashed.length})`)
   for (const r of hashed) t.same(r.json, { error: 'invalid_user_password', error_description: 'Wrong email or password.' })
   for (const r of shed) t.same(r.json, { error: 'temporarily_unavailable', error_description: 'The server is busy. Try again shortly.' })
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  t.equal(await exited, 0)
+  t.equal(await stopped(child), 0)
 })
